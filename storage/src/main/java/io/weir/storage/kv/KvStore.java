@@ -67,6 +67,11 @@ public final class KvStore implements AutoCloseable {
     private static final Pattern ROCKSDB_FILE = Pattern.compile(
         "LOCK|IDENTITY|CURRENT|LOG(\\.old\\..+)?|(MANIFEST|OPTIONS)-\\d+(\\.dbtmp)?|\\d+\\.(log|sst|blob|dbtmp)");
 
+    static {
+        // Some option classes (LRUCache) do not load the native library themselves.
+        RocksDB.loadLibrary();
+    }
+
     private final Path dir;
     private final RocksDB db;
     private final Map<String, ColumnFamilyHandle> handles;
