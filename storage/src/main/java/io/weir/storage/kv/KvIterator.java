@@ -15,7 +15,7 @@ public final class KvIterator implements Iterator<KvEntry>, AutoCloseable {
     // Owned by the one thread that iterates; the store's lock keeps it from being used after release.
     private final RocksIterator iterator;
     private final List<AutoCloseable> natives;
-    private boolean closed; // owner thread only
+    private boolean closed; // set by the owner thread, or by the store closing under its write lock
 
     KvIterator(KvStore store, String cf, RocksIterator iterator, List<AutoCloseable> natives) {
         this.store = store;

@@ -15,7 +15,7 @@ public final class KvWriteBatch implements AutoCloseable {
     private final KvStore store;
     private final WriteBatch batch = new WriteBatch(); // owner thread only; used under the store's lock
     private final Set<String> columnFamilies = new TreeSet<>(); // owner thread only: names them in errors
-    private boolean closed; // owner thread only
+    private boolean closed; // set by the owner thread, or by the store closing under its write lock
 
     KvWriteBatch(KvStore store) {
         this.store = store;

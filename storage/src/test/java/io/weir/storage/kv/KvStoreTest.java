@@ -2,6 +2,7 @@ package io.weir.storage.kv;
 
 import static io.weir.storage.kv.KvKeys.ofLong;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,17 +12,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +91,7 @@ class KvStoreTest {
     @Test
     void defaultColumnFamilyAlwaysExists() {
         KvStore store = open(LOG);
-        assertEquals(java.util.Set.of(KvStore.DEFAULT_COLUMN_FAMILY, LOG), store.columnFamilies());
+        assertEquals(Set.of(KvStore.DEFAULT_COLUMN_FAMILY, LOG), store.columnFamilies());
         store.put(KvStore.DEFAULT_COLUMN_FAMILY, b("k"), b("v"));
         assertArrayEquals(b("v"), store.get(KvStore.DEFAULT_COLUMN_FAMILY, b("k")));
     }
@@ -119,7 +123,7 @@ class KvStoreTest {
 
         // Naming fewer column families still opens (and exposes) the ones on disk.
         KvStore reopened = open();
-        assertEquals(java.util.Set.of(KvStore.DEFAULT_COLUMN_FAMILY, LOG, STATE), reopened.columnFamilies());
+        assertEquals(Set.of(KvStore.DEFAULT_COLUMN_FAMILY, LOG, STATE), reopened.columnFamilies());
         assertArrayEquals(b("entry-1"), reopened.get(LOG, ofLong(1)));
         assertArrayEquals(b("entry-2"), reopened.get(LOG, ofLong(2)));
         assertEquals(7, KvKeys.toLong(reopened.get(STATE, b("term"))));
@@ -178,11 +182,11 @@ class KvStoreTest {
         writeGeneration.accept(0);
 
         AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger views = new AtomicInteger();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> reader = executor.submit(() -> {
-                int views = 0;
-                while (!done.get()) {
+            Future<?> reader = executor.submit(() -> {
+                do {
                     List<KvEntry> view = new ArrayList<>();
                     try (KvIterator it = store.scan(LOG, null, null)) {
                         it.forEachRemaining(view::add);
@@ -193,15 +197,16 @@ class KvStoreTest {
                         assertEquals(generation * width + i, KvKeys.toLong(view.get(i).key()));
                         assertEquals(generation, KvKeys.toLong(view.get(i).value()));
                     }
-                    views++;
-                }
-                return views;
+                    views.incrementAndGet();
+                } while (!done.get());
             });
+            // Start writing only once the reader runs, so that the two overlap.
+            await().atMost(Duration.ofSeconds(30)).until(() -> views.get() > 0 || reader.isDone());
             for (int g = 1; g <= generations; g++) {
                 writeGeneration.accept(g);
             }
             done.set(true);
-            assertTrue(reader.get(30, TimeUnit.SECONDS) > 0);
+            reader.get(30, TimeUnit.SECONDS);
         } finally {
             done.set(true);
             executor.shutdownNow();
