@@ -119,6 +119,7 @@ public final class KvStore implements AutoCloseable {
 
         List<AutoCloseable> owned = new ArrayList<>();
         List<ColumnFamilyHandle> handleList = new ArrayList<>();
+        boolean opened = false;
         try {
             LRUCache blockCache = own(owned, new LRUCache(BLOCK_CACHE_BYTES));
             ColumnFamilyOptions cfOptions = own(owned, new ColumnFamilyOptions()
@@ -147,16 +148,17 @@ public final class KvStore implements AutoCloseable {
             for (String name : names) {
                 handles.put(name, handleList.get(i++));
             }
+            KvStore store = new KvStore(dir, db, Collections.unmodifiableMap(handles), unsynced, synced, owned);
+            opened = true;
             log.info("Opened KV store {} with column families {}", dir, names);
-            return new KvStore(dir, db, Collections.unmodifiableMap(handles), unsynced, synced, owned);
+            return store;
         } catch (RocksDBException e) {
-            handleList.forEach(ColumnFamilyHandle::close);
-            closeAll(owned);
             throw new KvStoreException(openFailure(dir, e), e);
-        } catch (RuntimeException e) {
-            handleList.forEach(ColumnFamilyHandle::close);
-            closeAll(owned);
-            throw e;
+        } finally {
+            if (!opened) {
+                handleList.forEach(ColumnFamilyHandle::close);
+                closeAll(owned);
+            }
         }
     }
 
