@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +24,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -137,6 +142,90 @@ class KvStoreTest {
         store.close();
 
         assertArrayEquals(b("3"), open(STATE).get(STATE, b("vote")));
+    }
+
+    @Test
+    void writesSurviveAKilledProcess() throws Exception {
+        Process child = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+            "-cp", System.getProperty("java.class.path"),
+            CrashingWriter.class.getName(), dir.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            assertEquals(CrashingWriter.READY, line);
+        } finally {
+            // SIGKILL: no close(), no shutdown hook; the store's lock dies with the process.
+            child.destroyForcibly();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        }
+
+        KvStore reopened = open();
+        assertArrayEquals(b("synced"), reopened.get(LOG, ofLong(1)));
+        assertArrayEquals(b("unsynced"), reopened.get(LOG, ofLong(2)));
+    }
+
+    /** Writes, reports that the writes returned, then waits to be killed. */
+    static final class CrashingWriter {
+        static final String READY = "written";
+
+        public static void main(String[] args) throws Exception {
+            KvStore store = KvStore.open(Path.of(args[0]), List.of(LOG));
+            try (KvWriteBatch batch = store.newBatch()) {
+                store.write(batch.put(LOG, ofLong(1), b("synced")), true);
+            }
+            store.put(LOG, ofLong(2), b("unsynced"));
+            System.out.println(READY);
+            System.out.flush();
+            System.in.read();
+        }
+    }
+
+    @Test
+    void closeWhileOtherThreadsUseTheStoreFailsThemCleanly() throws Exception {
+        KvStore store = open(LOG);
+        AtomicInteger operations = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> users = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                long base = t * 1_000_000L;
+                users.add(executor.submit(() -> {
+                    // Runs until the store closes under it; each operation either completes or fails cleanly.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    IllegalStateException closed = assertThrows(IllegalStateException.class, () -> {
+                        for (long i = base; System.nanoTime() < deadline; i++) {
+                            store.put(LOG, ofLong(i), ofLong(i));
+                            assertArrayEquals(ofLong(i), store.get(LOG, ofLong(i)));
+                            try (KvIterator it = store.scan(LOG, ofLong(base), null)) {
+                                assertTrue(it.hasNext());
+                                it.next();
+                            }
+                            operations.incrementAndGet();
+                        }
+                    });
+                    assertTrue(closed.getMessage().contains("is closed"), closed.getMessage());
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> operations.get() >= 200);
+            store.close();
+            for (Future<?> user : users) {
+                user.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            store.close();
+            executor.shutdownNow();
+            assertTrue(executor.awaitTermination(30, TimeUnit.SECONDS));
+        }
     }
 
     @Test
