@@ -1,7 +1,6 @@
 package io.weir.metadata.raft.runtime;
 
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.weir.metadata.raft.RaftMessage;
@@ -11,6 +10,7 @@ import io.weir.proto.v1.SendAck;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,13 +31,15 @@ final class RaftTransport implements AutoCloseable {
     private static final long MAX_QUEUED_BYTES = 64L << 20;
     private static final long RECONNECT_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+    private final VoterChannels channels;
     private final Map<Integer, Peer> peers;
 
-    RaftTransport(int selfId, Map<Integer, Endpoint> voters) {
+    RaftTransport(int selfId, SortedMap<Integer, Endpoint> voters) {
+        this.channels = new VoterChannels(voters);
         Map<Integer, Peer> map = new TreeMap<>();
         voters.forEach((id, endpoint) -> {
             if (id != selfId) {
-                map.put(id, new Peer(id, endpoint));
+                map.put(id, new Peer(id, endpoint, channels.channel(id)));
             }
         });
         this.peers = Map.copyOf(map);
@@ -58,14 +60,13 @@ final class RaftTransport implements AutoCloseable {
     @Override
     public void close() {
         peers.values().forEach(Peer::closeStream);
-        peers.values().forEach(Peer::closeChannel);
+        channels.close();
     }
 
     /** One peer's channel and stream. The driver thread sends; gRPC threads report readiness and failure. */
     private static final class Peer {
         private final int id;
         private final Endpoint endpoint;
-        private final ManagedChannel channel;
         private final RaftServiceGrpc.RaftServiceStub stub;
 
         // All below guarded by this: the driver thread, onReady and failure callbacks all touch them.
@@ -76,14 +77,9 @@ final class RaftTransport implements AutoCloseable {
         private boolean closed;
         private boolean warnedUnreachable;
 
-        Peer(int id, Endpoint endpoint) {
+        Peer(int id, Endpoint endpoint, ManagedChannel channel) {
             this.id = id;
             this.endpoint = endpoint;
-            this.channel = NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
-                    .usePlaintext()
-                    .maxInboundMessageSize(ControllerListener.MAX_MESSAGE_BYTES)
-                    .flowControlWindow(ControllerListener.FLOW_CONTROL_WINDOW_BYTES)
-                    .build();
             this.stub = RaftServiceGrpc.newStub(channel);
         }
 
@@ -178,19 +174,6 @@ final class RaftTransport implements AutoCloseable {
             if (stream != null) {
                 stream.onCompleted();
                 stream = null;
-            }
-        }
-
-        void closeChannel() {
-            channel.shutdown();
-            try {
-                if (!channel.awaitTermination(1, TimeUnit.SECONDS)) {
-                    channel.shutdownNow();
-                    channel.awaitTermination(1, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                channel.shutdownNow();
-                Thread.currentThread().interrupt();
             }
         }
     }

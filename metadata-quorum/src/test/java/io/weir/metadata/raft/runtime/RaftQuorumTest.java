@@ -2,8 +2,11 @@ package io.weir.metadata.raft.runtime;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.metadata.raft.Role;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,5 +46,75 @@ class RaftQuorumTest {
             assertEquals(q.machine(1).contents(), q.machine(2).contents());
             assertEquals(q.machine(1).contents(), q.machine(3).contents());
         }
+    }
+
+    @Test
+    void aKilledLeaderIsReplacedWithoutLosingCommittedEntriesAndCatchesUpAfterRestart() throws Exception {
+        // Small snapshot interval: the restart then goes through snapshot restore and compaction too.
+        try (TestQuorum q = new TestQuorum(dir, 3, Map.of(QuorumConfig.SNAPSHOT_INTERVAL_ENTRIES, "150",
+                QuorumConfig.SNAPSHOT_RETAINED_ENTRIES, "20"))) {
+            int oldLeader = q.awaitLeader();
+            List<String> acked = commit(q.runtime(oldLeader), "before", 400);
+
+            q.kill(oldLeader);
+            int newLeader = q.awaitLeader();
+            assertNotEquals(oldLeader, newLeader);
+            // The new leader applies what it knows to be committed once its own no-op commits.
+            await().atMost(Duration.ofSeconds(20)).until(() -> q.machine(newLeader).size() >= acked.size());
+            for (String key : acked) {
+                assertEquals("x", q.machine(newLeader).get(key), "acknowledged " + key + " lost");
+            }
+            List<String> later = commit(q.runtime(newLeader), "after", 400);
+
+            q.restart(oldLeader);
+            long target = q.runtime(newLeader).commitIndex();
+            await().atMost(Duration.ofSeconds(20)).until(() -> q.runtime(oldLeader).appliedIndex() >= target);
+            Map<String, String> restarted = q.machine(oldLeader).contents();
+            assertEquals(acked.size() + later.size(), restarted.size());
+            assertEquals(q.machine(newLeader).contents(), restarted);
+            assertEquals(newLeader, q.runtime(oldLeader).leaderId());
+        }
+    }
+
+    @Test
+    void fiveVotersCommitWithTwoDownAndCommitNothingWithThreeDown() throws Exception {
+        try (TestQuorum q = new TestQuorum(dir, 5, Map.of())) {
+            int leader = q.awaitLeader();
+            commit(q.runtime(leader), "all-up", 50);
+            List<Integer> followers = q.live().stream().filter(id -> id != leader).toList();
+
+            q.kill(followers.get(0));
+            q.kill(followers.get(1));
+            assertEquals(leader, q.awaitLeader());
+            commit(q.runtime(leader), "two-down", 50);
+            assertEquals(100, q.machine(leader).size());
+
+            q.kill(followers.get(2));
+            CompletableFuture<Long> proposal = q.runtime(leader).propose(KvStateMachine.set("three-down", "x"));
+            Map<Integer, Long> commitBefore = new java.util.TreeMap<>();
+            for (int id : q.live()) {
+                commitBefore.put(id, q.runtime(id).commitIndex());
+            }
+            // Two of five cannot commit: over several election timeouts neither commit index moves and the
+            // proposal never succeeds (the leader steps down through CheckQuorum).
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
+                    q.live().stream().allMatch(id -> q.runtime(id).commitIndex() == commitBefore.get(id))
+                            && !(proposal.isDone() && !proposal.isCompletedExceptionally()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> q.runtime(leader).role() != Role.LEADER);
+            assertNull(q.machine(leader).get("three-down"));
+        }
+    }
+
+    /** Proposes n entries "prefix-i=x" through {@code leader} and waits for all; returns the keys. */
+    static List<String> commit(RaftRuntime leader, String prefix, int n) throws Exception {
+        List<String> keys = new ArrayList<>();
+        List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String key = prefix + "-" + i;
+            keys.add(key);
+            futures.add(leader.propose(KvStateMachine.set(key, "x")));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        return keys;
     }
 }
