@@ -105,14 +105,18 @@ class RaftQuorumTest {
         }
     }
 
-    /** Proposes n entries "prefix-i=x" through {@code leader} and waits for all; returns the keys. */
+    /** Proposes n entries "prefix-i=value" (value "x" by default) through {@code leader} and waits for all; returns the keys. */
     static List<String> commit(RaftRuntime leader, String prefix, int n) throws Exception {
+        return commit(leader, prefix, n, "x");
+    }
+
+    static List<String> commit(RaftRuntime leader, String prefix, int n, String value) throws Exception {
         List<String> keys = new ArrayList<>();
         List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             String key = prefix + "-" + i;
             keys.add(key);
-            futures.add(leader.propose(KvStateMachine.set(key, "x")));
+            futures.add(leader.propose(KvStateMachine.set(key, value)));
         }
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         return keys;
