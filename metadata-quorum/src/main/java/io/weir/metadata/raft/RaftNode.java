@@ -49,6 +49,8 @@ public final class RaftNode {
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedElectionTimeout;
+    /** Leader only: when it took office, the start of every follower's CheckQuorum grace period. */
+    private long leaderSinceTick;
 
     /** Leader only: one entry per other voter and observer, ascending by id. */
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
@@ -156,8 +158,9 @@ public final class RaftNode {
         }
         if (m.term() > term) {
             if (m instanceof VoteRequest v) {
-                if (leaderId != NO_LEADER && electionElapsed < config.electionTimeoutTicks()) {
-                    return; // in the current leader's lease: a disruptive candidate gets no answer
+                if (role == Role.LEADER
+                        || (leaderId != NO_LEADER && electionElapsed < config.electionTimeoutTicks())) {
+                    return; // within a live leader's lease: a disruptive candidate gets no answer
                 }
                 if (!v.preVote()) {
                     becomeFollower(m.term(), NO_LEADER);
@@ -341,6 +344,7 @@ public final class RaftNode {
         reset(term);
         role = Role.LEADER;
         leaderId = config.nodeId();
+        leaderSinceTick = nowTick;
         long next = log.lastIndex() + 1;
         for (int id : config.voters()) {
             if (id != config.nodeId()) {
@@ -484,14 +488,10 @@ public final class RaftNode {
     // ---------------------------------------------------------------- leader side
 
     private void tickLeader() {
-        electionElapsed++;
         heartbeatElapsed++;
-        if (electionElapsed >= config.electionTimeoutTicks()) {
-            electionElapsed = 0;
-            if (!quorumActive()) {
-                becomeFollower(term, NO_LEADER); // CheckQuorum: we may be on the minority side of a partition
-                return;
-            }
+        if (!quorumActive()) {
+            becomeFollower(term, NO_LEADER); // CheckQuorum: we may be on the minority side of a partition
+            return;
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
@@ -505,14 +505,13 @@ public final class RaftNode {
         }
     }
 
-    /** Whether a majority of voters was heard from since the last check; resets the marks. */
+    /** Whether a majority of voters (this leader included) was heard from within an election timeout. */
     private boolean quorumActive() {
         int active = 1;
         for (Progress pr : progress.values()) {
-            if (pr.voter && pr.recentActive) {
+            if (pr.voter && nowTick - Math.max(pr.lastContactTick, leaderSinceTick) < config.electionTimeoutTicks()) {
                 active++;
             }
-            pr.recentActive = false;
         }
         return active >= config.quorum();
     }
@@ -548,7 +547,6 @@ public final class RaftNode {
         if (pr == null) {
             return; // a voter-only message from a node we do not replicate to: nothing to do
         }
-        pr.recentActive = true;
         pr.lastContactTick = nowTick;
         if (m instanceof AppendResponse r) {
             handleAppendResponse(pr, r);
@@ -583,6 +581,7 @@ public final class RaftNode {
             }
             return;
         }
+        boolean wasPaused = pr.isPaused(config.maxInflightAppends());
         if (!pr.maybeUpdate(r.index())) {
             return;
         }
@@ -599,8 +598,12 @@ public final class RaftNode {
         if (maybeCommit()) {
             broadcastPending = true;
         }
+        boolean sent = false;
         while (sendAppend(pr, false)) {
-            // keep the pipeline full
+            sent = true; // keep the pipeline full
+        }
+        if (!sent && wasPaused) {
+            sendAppend(pr, true); // it was skipped while paused, so it may not know the commit index
         }
     }
 
