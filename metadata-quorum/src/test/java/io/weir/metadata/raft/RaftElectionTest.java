@@ -100,6 +100,16 @@ class RaftElectionTest {
     }
 
     @Test
+    void observersDoNotKeepALeaderInOffice() {
+        TestCluster c = new TestCluster(3, 2);
+        c.campaign(1);
+        c.isolate(2);
+        c.isolate(3);
+        c.tickAll(10);
+        assertEquals(Role.FOLLOWER, c.node(1).role(), "two observers answering are no voter majority");
+    }
+
+    @Test
     void leaderHearingFromTheMajorityStaysLeader() {
         TestCluster c = new TestCluster(3, 0);
         c.campaign(1);
