@@ -66,8 +66,9 @@ public final class RaftNode {
     /** Never reset, so a round number is never reused across terms. */
     private long readRound;
 
-    /** Follower only: the snapshot being received in chunks, or null. */
+    /** Follower only: the snapshot being received in chunks (header, leader term, bytes so far), or null. */
     private Snapshot incomingSnapshotHeader;
+    private long incomingSnapshotLeaderTerm;
     private ByteArrayOutputStream incomingSnapshotData;
 
     private List<RaftMessage> messages = new ArrayList<>();
@@ -202,7 +203,7 @@ public final class RaftNode {
             return false;
         }
         return (role == Role.LEADER && broadcastPending) || !messages.isEmpty() || !readStates.isEmpty()
-                || !hardState().equals(lastReadyHardState) || !log.unstableEntries().isEmpty()
+                || !hardState().equals(lastReadyHardState) || log.hasUnstableEntries()
                 || log.unstableSnapshot() != null || log.hasNextCommittedEntries();
     }
 
@@ -454,9 +455,11 @@ public final class RaftNode {
         }
         if (c.offset() == 0) {
             incomingSnapshotHeader = new Snapshot(c.snapshotIndex(), c.snapshotTerm(), c.voters(), new byte[0]);
+            incomingSnapshotLeaderTerm = c.term();
             incomingSnapshotData = new ByteArrayOutputStream();
         } else if (incomingSnapshotHeader == null || incomingSnapshotHeader.index() != c.snapshotIndex()
-                || incomingSnapshotHeader.term() != c.snapshotTerm()) {
+                || incomingSnapshotHeader.term() != c.snapshotTerm() || incomingSnapshotLeaderTerm != c.term()) {
+            // Another leader's snapshot at the same index may serialise differently: never mix chunks.
             sendSnapshotResponse(c, 0, false, 0); // a chunk of a transfer we do not hold: restart it
             return;
         }

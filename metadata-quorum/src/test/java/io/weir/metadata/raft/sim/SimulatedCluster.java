@@ -95,12 +95,17 @@ final class SimulatedCluster {
                     .withAppendLimits(maxEntries, 4096, inflight).withSnapshotChunkBytes(chunk);
             nodes.add(new SimNode(id, config));
         }
+        if (random.nextBoolean()) {
+            // An observer that joins late starts from an empty log: the leader may have compacted what it needs.
+            log("observer " + nodes.size() + " starts later");
+            nodes.get(nodes.size() - 1).node = null;
+        }
     }
 
     /** Runs {@code rounds} of chaos, each followed by healing and a liveness check. */
     void run(int rounds, int chaosTicks) {
         for (int r = 0; r < rounds; r++) {
-            network.setFaults(random.nextDouble() * 0.15, random.nextDouble() * 0.1, random.nextInt(5));
+            network.setFaults(random.nextDouble() * 0.15, random.nextDouble() * 0.1, random.nextInt(9));
             for (int t = 0; t < chaosTicks; t++) {
                 chaosFaults();
                 clientLoad(0.3);
