@@ -24,8 +24,7 @@ final class Progress {
     State state = State.PROBE;
     /** In PROBE: an append is out and unanswered, so wait for its answer or the next heartbeat. */
     boolean probeSent;
-    /** Heard from since the last CheckQuorum; starts true so a new leader gets a full timeout. */
-    boolean recentActive = true;
+    /** When the leader last heard from this node in its term, -1 if never. */
     long lastContactTick = -1;
     /** The highest ReadIndex heartbeat round this follower has echoed in this term. */
     long readRoundAcked;

@@ -197,6 +197,10 @@ final class RaftLog {
         applied = Math.max(applied, index);
     }
 
+    boolean hasUnstableEntries() {
+        return !unstable.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return List.copyOf(unstable);
     }

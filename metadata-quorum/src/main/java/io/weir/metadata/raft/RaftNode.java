@@ -49,6 +49,8 @@ public final class RaftNode {
     private int electionElapsed;
     private int heartbeatElapsed;
     private int randomizedElectionTimeout;
+    /** Leader only: when it took office, the start of every follower's CheckQuorum grace period. */
+    private long leaderSinceTick;
 
     /** Leader only: one entry per other voter and observer, ascending by id. */
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
@@ -64,8 +66,9 @@ public final class RaftNode {
     /** Never reset, so a round number is never reused across terms. */
     private long readRound;
 
-    /** Follower only: the snapshot being received in chunks, or null. */
+    /** Follower only: the snapshot being received in chunks (header, leader term, bytes so far), or null. */
     private Snapshot incomingSnapshotHeader;
+    private long incomingSnapshotLeaderTerm;
     private ByteArrayOutputStream incomingSnapshotData;
 
     private List<RaftMessage> messages = new ArrayList<>();
@@ -156,8 +159,9 @@ public final class RaftNode {
         }
         if (m.term() > term) {
             if (m instanceof VoteRequest v) {
-                if (leaderId != NO_LEADER && electionElapsed < config.electionTimeoutTicks()) {
-                    return; // in the current leader's lease: a disruptive candidate gets no answer
+                if (role == Role.LEADER
+                        || (leaderId != NO_LEADER && electionElapsed < config.electionTimeoutTicks())) {
+                    return; // within a live leader's lease: a disruptive candidate gets no answer
                 }
                 if (!v.preVote()) {
                     becomeFollower(m.term(), NO_LEADER);
@@ -199,7 +203,7 @@ public final class RaftNode {
             return false;
         }
         return (role == Role.LEADER && broadcastPending) || !messages.isEmpty() || !readStates.isEmpty()
-                || !hardState().equals(lastReadyHardState) || !log.unstableEntries().isEmpty()
+                || !hardState().equals(lastReadyHardState) || log.hasUnstableEntries()
                 || log.unstableSnapshot() != null || log.hasNextCommittedEntries();
     }
 
@@ -341,6 +345,7 @@ public final class RaftNode {
         reset(term);
         role = Role.LEADER;
         leaderId = config.nodeId();
+        leaderSinceTick = nowTick;
         long next = log.lastIndex() + 1;
         for (int id : config.voters()) {
             if (id != config.nodeId()) {
@@ -450,9 +455,11 @@ public final class RaftNode {
         }
         if (c.offset() == 0) {
             incomingSnapshotHeader = new Snapshot(c.snapshotIndex(), c.snapshotTerm(), c.voters(), new byte[0]);
+            incomingSnapshotLeaderTerm = c.term();
             incomingSnapshotData = new ByteArrayOutputStream();
         } else if (incomingSnapshotHeader == null || incomingSnapshotHeader.index() != c.snapshotIndex()
-                || incomingSnapshotHeader.term() != c.snapshotTerm()) {
+                || incomingSnapshotHeader.term() != c.snapshotTerm() || incomingSnapshotLeaderTerm != c.term()) {
+            // Another leader's snapshot at the same index may serialise differently: never mix chunks.
             sendSnapshotResponse(c, 0, false, 0); // a chunk of a transfer we do not hold: restart it
             return;
         }
@@ -484,14 +491,10 @@ public final class RaftNode {
     // ---------------------------------------------------------------- leader side
 
     private void tickLeader() {
-        electionElapsed++;
         heartbeatElapsed++;
-        if (electionElapsed >= config.electionTimeoutTicks()) {
-            electionElapsed = 0;
-            if (!quorumActive()) {
-                becomeFollower(term, NO_LEADER); // CheckQuorum: we may be on the minority side of a partition
-                return;
-            }
+        if (!quorumActive()) {
+            becomeFollower(term, NO_LEADER); // CheckQuorum: we may be on the minority side of a partition
+            return;
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
@@ -505,14 +508,13 @@ public final class RaftNode {
         }
     }
 
-    /** Whether a majority of voters was heard from since the last check; resets the marks. */
+    /** Whether a majority of voters (this leader included) was heard from within an election timeout. */
     private boolean quorumActive() {
         int active = 1;
         for (Progress pr : progress.values()) {
-            if (pr.voter && pr.recentActive) {
+            if (pr.voter && nowTick - Math.max(pr.lastContactTick, leaderSinceTick) < config.electionTimeoutTicks()) {
                 active++;
             }
-            pr.recentActive = false;
         }
         return active >= config.quorum();
     }
@@ -548,7 +550,6 @@ public final class RaftNode {
         if (pr == null) {
             return; // a voter-only message from a node we do not replicate to: nothing to do
         }
-        pr.recentActive = true;
         pr.lastContactTick = nowTick;
         if (m instanceof AppendResponse r) {
             handleAppendResponse(pr, r);
@@ -583,6 +584,7 @@ public final class RaftNode {
             }
             return;
         }
+        boolean wasPaused = pr.isPaused(config.maxInflightAppends());
         if (!pr.maybeUpdate(r.index())) {
             return;
         }
@@ -599,8 +601,12 @@ public final class RaftNode {
         if (maybeCommit()) {
             broadcastPending = true;
         }
+        boolean sent = false;
         while (sendAppend(pr, false)) {
-            // keep the pipeline full
+            sent = true; // keep the pipeline full
+        }
+        if (!sent && wasPaused) {
+            sendAppend(pr, true); // it was skipped while paused, so it may not know the commit index
         }
     }
 
