@@ -25,9 +25,10 @@ import java.util.Optional;
  *
  * <p>Column family {@value #LOG_CF} maps each index (8 bytes big-endian, so keys sort by index) to a
  * protobuf {@code RaftEntry}; {@value #STATE_CF} holds the hard state, the latest snapshot and the log start
- * (the last entry compaction dropped). Every write is one synced batch: {@link #persist} takes all a
+ * (the last entry compaction dropped). Every write is one atomic batch: {@link #persist} takes all a
  * {@code Ready} asks for, so the entries and hard state of one Ready cost one fsync (group commit), and a
- * crash keeps either all of it or none of it.
+ * crash keeps either all of it or none of it. Only a batch that changes nothing but the commit index skips
+ * the fsync.
  *
  * <p>First index, last index and last term, the hard state and the snapshot are cached in memory because
  * the core asks for them on every step. Confined to the thread that drives the node, like the core; only
@@ -228,7 +229,13 @@ public final class KvRaftStorage implements RaftStorage, AutoCloseable {
             if (batch.size() == 0) {
                 return;
             }
-            kv.write(batch, true);
+            // A write that only moves the commit index needs no fsync: the core re-learns the commit index
+            // from the leader, so losing it in a machine crash is safe (it still reaches the OS in order,
+            // behind every synced entry it refers to).
+            boolean sync = newSnapshot.isPresent() || !newEntries.isEmpty() || newHardState.isPresent()
+                    && (newHardState.get().term() != hardState.term()
+                        || newHardState.get().votedFor() != hardState.votedFor());
+            kv.write(batch, sync);
         }
         newSnapshot.ifPresent(s -> snapshot = s);
         newHardState.ifPresent(hs -> hardState = hs);

@@ -107,13 +107,17 @@ final class RaftGrpcService extends RaftServiceGrpc.RaftServiceImplBase {
                 respond(responseObserver, response);
             } else {
                 Throwable cause = unwrap(error);
-                respond(responseObserver, FetchCommittedResponse.newBuilder().setErrorCode(errorCode(cause))
-                        .setErrorMessage(String.valueOf(cause.getMessage())).build());
+                FetchCommittedResponse.Builder b = FetchCommittedResponse.newBuilder().setErrorCode(errorCode(cause))
+                        .setErrorMessage(String.valueOf(cause.getMessage()));
+                if (cause instanceof NotLeaderException nle) {
+                    b.setLeader(leader(nle));
+                }
+                respond(responseObserver, b.build());
             }
         });
     }
 
-    RaftLeader leader(int leaderId) {
+    private RaftLeader leader(int leaderId) {
         RaftLeader.Builder b = RaftLeader.newBuilder().setId(leaderId);
         Endpoint e = runtime.config().voters().get(leaderId);
         if (e != null) {

@@ -14,9 +14,9 @@ import io.weir.metadata.raft.ReadState;
 import io.weir.metadata.raft.Ready;
 import io.weir.metadata.raft.Role;
 import io.weir.metadata.raft.Snapshot;
-import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchCommittedRequest;
 import io.weir.proto.v1.FetchCommittedResponse;
+import io.weir.proto.v1.RaftLeader;
 import io.weir.proto.v1.SnapshotChunk;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,6 +53,8 @@ public final class RaftRuntime implements AutoCloseable {
     /** Ticks fired at once after the driver fell behind; beyond that they are skipped, not bunched. */
     private static final int MAX_CATCH_UP_TICKS = 2;
     private static final int MAX_FETCH_BYTES = 1 << 20;
+    /** An observer silent for this many fetch timeouts has gone away and leaves the quorum status. */
+    private static final int OBSERVER_EXPIRY_FETCH_TIMEOUTS = 10;
 
     private final QuorumConfig config;
     private final RaftConfig raftConfig;
@@ -439,6 +441,9 @@ public final class RaftRuntime implements AutoCloseable {
                 voters.add(row);
             }
         }
+        long expiredBefore = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(OBSERVER_EXPIRY_FETCH_TIMEOUTS
+                * config.fetchTimeoutMs());
+        observers.values().removeIf(o -> o.lastContactNanos() - expiredBefore < 0);
         List<QuorumInfo.ReplicaState> observerRows = new ArrayList<>();
         observers.forEach((id, o) -> observerRows.add(new QuorumInfo.ReplicaState(id, o.logEndOffset(),
                 Math.max(0, status.lastIndex() - o.logEndOffset()), o.lastContactMs())));
@@ -453,16 +458,7 @@ public final class RaftRuntime implements AutoCloseable {
     private void serveFetch(FetchCommittedRequest req, CompletableFuture<FetchCommittedResponse> result,
                             boolean mayWait) {
         if (node.role() != Role.LEADER) {
-            NotLeaderException e = notLeader(node.leaderId());
-            FetchCommittedResponse.Builder b = FetchCommittedResponse.newBuilder()
-                    .setErrorCode(ErrorCode.NOT_CONTROLLER).setErrorMessage(e.getMessage());
-            if (e.leaderEndpoint() != null) {
-                b.setLeader(io.weir.proto.v1.RaftLeader.newBuilder().setId(e.leaderId())
-                        .setHost(e.leaderEndpoint().host()).setPort(e.leaderEndpoint().port()));
-            } else {
-                b.setLeader(io.weir.proto.v1.RaftLeader.newBuilder().setId(RaftNode.NO_LEADER));
-            }
-            result.complete(b.build());
+            result.completeExceptionally(notLeader(node.leaderId()));
             return;
         }
         long now = System.nanoTime();
@@ -470,7 +466,7 @@ public final class RaftRuntime implements AutoCloseable {
                 System.currentTimeMillis(), now));
         long applied = appliedIndex;
         FetchCommittedResponse.Builder b = FetchCommittedResponse.newBuilder().setHighWatermark(applied)
-                .setLeader(io.weir.proto.v1.RaftLeader.newBuilder().setId(config.nodeId()));
+                .setLeader(RaftLeader.newBuilder().setId(config.nodeId()));
         long fetchIndex = Math.max(1, req.getFetchIndex());
         if (fetchIndex < storage.firstIndex()) {
             Snapshot s = storage.snapshot();

@@ -2,6 +2,8 @@ package io.weir.metadata.raft.runtime;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,7 +95,7 @@ class RaftQuorumTest {
 
             q.kill(followers.get(2));
             CompletableFuture<Long> proposal = q.runtime(leader).propose(KvStateMachine.set("three-down", "x"));
-            Map<Integer, Long> commitBefore = new java.util.TreeMap<>();
+            Map<Integer, Long> commitBefore = new TreeMap<>();
             for (int id : q.live()) {
                 commitBefore.put(id, q.runtime(id).commitIndex());
             }
@@ -102,6 +106,26 @@ class RaftQuorumTest {
                             && !(proposal.isDone() && !proposal.isCompletedExceptionally()));
             await().atMost(Duration.ofSeconds(5)).until(() -> q.runtime(leader).role() != Role.LEADER);
             assertNull(q.machine(leader).get("three-down"));
+        }
+    }
+
+    @Test
+    void readIndexOnTheLeaderCoversEveryAcknowledgedWriteAndAFollowerRefuses() throws Exception {
+        try (TestQuorum q = new TestQuorum(dir, 3, Map.of())) {
+            int leader = q.awaitLeader();
+            commit(q.runtime(leader), "w", 20);
+            long lastAcked = q.runtime(leader).propose(KvStateMachine.set("last", "y")).get(10, TimeUnit.SECONDS);
+
+            long readIndex = q.runtime(leader).readIndex().get(10, TimeUnit.SECONDS);
+            assertTrue(readIndex >= lastAcked, "read index " + readIndex + " below acknowledged " + lastAcked);
+            assertTrue(q.runtime(leader).appliedIndex() >= readIndex);
+            assertEquals("y", q.machine(leader).get("last"));
+
+            int follower = q.live().stream().filter(id -> id != leader).findFirst().orElseThrow();
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> q.runtime(follower).readIndex().get(10, TimeUnit.SECONDS));
+            NotLeaderException nle = assertInstanceOf(NotLeaderException.class, refused.getCause());
+            assertEquals(leader, nle.leaderId());
         }
     }
 
