@@ -25,6 +25,8 @@ public final class ControllerListener implements AutoCloseable {
     static final int MAX_MESSAGE_BYTES = 16 << 20;
     /** HTTP/2 window, so a full append batch does not wait for window updates. */
     static final int FLOW_CONTROL_WINDOW_BYTES = 8 << 20;
+    /** Keepalive ping interval of the quorum's channels (gRPC's minimum); the server must permit it. */
+    static final long KEEPALIVE_SECONDS = 10;
 
     private final Server server;
     private final ServiceRegistry registry;
@@ -45,6 +47,8 @@ public final class ControllerListener implements AutoCloseable {
                 .withOption(ChannelOption.SO_REUSEADDR, true)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
+                .permitKeepAliveTime(KEEPALIVE_SECONDS / 2, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .build();
         try {
             server.start();

@@ -26,6 +26,11 @@ final class VoterChannels implements AutoCloseable {
                 .usePlaintext()
                 .maxInboundMessageSize(ControllerListener.MAX_MESSAGE_BYTES)
                 .flowControlWindow(ControllerListener.FLOW_CONTROL_WINDOW_BYTES)
+                // A peer whose host vanished sends no reset: pings find the dead connection in seconds,
+                // not after TCP's retransmission timeout, so the stream reconnects to the restarted peer.
+                .keepAliveTime(ControllerListener.KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .keepAliveTimeout(ControllerListener.KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .keepAliveWithoutCalls(true)
                 .build());
     }
 

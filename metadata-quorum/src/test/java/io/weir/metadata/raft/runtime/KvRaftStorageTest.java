@@ -55,6 +55,18 @@ class KvRaftStorageTest {
     }
 
     @Test
+    void aCommitOnlyHardStateChangeSurvivesACleanReopen() {
+        try (KvRaftStorage s = KvRaftStorage.open(dir)) {
+            s.persist(Optional.empty(), entries(1, 1, 5), Optional.of(new HardState(1, 1, 2)));
+            s.persist(Optional.empty(), List.of(), Optional.of(new HardState(1, 1, 5))); // written without fsync
+            assertEquals(new HardState(1, 1, 5), s.hardState());
+        }
+        try (KvRaftStorage s = KvRaftStorage.open(dir)) {
+            assertEquals(new HardState(1, 1, 5), s.hardState());
+        }
+    }
+
+    @Test
     void appendInsideTheLogTruncatesTheSuffixAndTheTruncationSurvivesReopen() {
         try (KvRaftStorage s = KvRaftStorage.open(dir)) {
             s.persist(Optional.empty(), entries(1, 1, 10), Optional.of(new HardState(1, 1, 4)));
