@@ -161,9 +161,9 @@ final class SimulatedCluster {
             case 2 -> {
                 SimNode leader = currentLeader();
                 if (leader != null) {
-                    // The leader keeps a minority (possibly just itself) and loses the majority.
+                    // The leader keeps a minority of voters (possibly just itself) and loses the majority.
                     List<Integer> side = new ArrayList<>(List.of(leader.id));
-                    int extra = random.nextInt((voterCount - 1) / 2 + 1);
+                    int extra = random.nextInt((voterCount - 1) / 2);
                     for (int v : voters) {
                         if (side.size() - 1 < extra && v != leader.id) {
                             side.add(v);
