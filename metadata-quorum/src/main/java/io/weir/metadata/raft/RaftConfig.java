@@ -15,8 +15,8 @@ import java.util.TreeSet;
  *     timeout is drawn at random from {@code [electionTimeoutTicks, 2 * electionTimeoutTicks)}
  * @param heartbeatTicks ticks between leader heartbeats; must be below the election timeout
  * @param maxEntriesPerAppend upper bound on entries in one AppendEntries request
- * @param maxBytesPerAppend upper bound on entry payload bytes in one AppendEntries request (at least one
- *     entry is always sent so a single large entry cannot stall replication)
+ * @param maxBytesPerAppend upper bound on entry bytes in one AppendEntries request and in the committed
+ *     entries of one Ready (at least one entry always goes, so a single large entry cannot stall progress)
  * @param maxInflightAppends AppendEntries requests a leader pipelines to one follower before waiting
  * @param snapshotChunkBytes payload bytes per InstallSnapshot chunk
  * @param randomSeed seed of the generator for randomised election timeouts, the core's only randomness

@@ -185,9 +185,9 @@ final class RaftLog {
         return committed > Math.max(applied, firstIndex() - 1);
     }
 
-    List<Entry> nextCommittedEntries() {
+    List<Entry> nextCommittedEntries(long maxBytes) {
         long from = Math.max(applied + 1, firstIndex());
-        return entries(from, committed + 1, Long.MAX_VALUE);
+        return entries(from, committed + 1, maxBytes);
     }
 
     void appliedTo(long index) {

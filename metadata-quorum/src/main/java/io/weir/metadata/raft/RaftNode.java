@@ -219,7 +219,7 @@ public final class RaftNode {
                 log.unstableEntries(),
                 Optional.ofNullable(log.unstableSnapshot()),
                 messages,
-                log.hasNextCommittedEntries() ? log.nextCommittedEntries() : List.of(),
+                log.hasNextCommittedEntries() ? log.nextCommittedEntries(config.maxBytesPerAppend()) : List.of(),
                 readStates);
         messages = new ArrayList<>();
         readStates.clear();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.metadata.raft.RaftMessage.AppendRequest;
 import io.weir.metadata.raft.RaftMessage.AppendResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -138,6 +139,25 @@ class RaftReplicationTest {
         assertEquals(List.of(2, 2, 1), toTwo.stream().map(a -> a.entries().size()).toList(),
                 "an in-sync follower gets the batch pipelined in chunks of at most two");
         leader.advance(ready);
+    }
+
+    @Test
+    void committedEntriesAreHandedOutInBoundedReadys() {
+        List<RaftConfig> configs = List.of(RaftConfig.of(1, List.of(1), List.of()).withAppendLimits(512, 100, 8));
+        TestCluster c = new TestCluster(configs, Map.of());
+        c.campaign(1);
+        RaftNode leader = c.node(1);
+        leader.propose(List.of(new byte[40], new byte[40], new byte[40], new byte[40]));
+        List<Integer> perReady = new ArrayList<>();
+        while (leader.hasReady() && perReady.size() < 10) {
+            Ready r = leader.ready();
+            c.storages.get(1).append(r.entries());
+            r.hardState().ifPresent(c.storages.get(1)::setHardState);
+            perReady.add(r.committedEntries().size());
+            leader.advance(r);
+        }
+        assertEquals(List.of(2, 2), perReady, "64-byte entries reach the 100-byte bound two at a time");
+        assertEquals(5, leader.commitIndex());
     }
 
     @Test

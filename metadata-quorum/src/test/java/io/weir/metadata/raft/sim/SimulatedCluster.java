@@ -46,6 +46,7 @@ final class SimulatedCluster {
     private long nextValue;
     private long nextReadCtx;
     private long digest = 17;
+    private long lastLeaderTerm;
     private int snapshotsInstalled;
     private int livenessRounds;
 
@@ -114,11 +115,7 @@ final class SimulatedCluster {
             heal();
             checkLiveness();
         }
-        for (int a = 0; a < nodes.size(); a++) {
-            for (int b = a + 1; b < nodes.size(); b++) {
-                SafetyChecker.checkLogMatching(a + 1, nodes.get(a).storage, b + 1, nodes.get(b).storage);
-            }
-        }
+        checkLogMatching();
     }
 
     private void chaosFaults() {
@@ -164,9 +161,9 @@ final class SimulatedCluster {
             case 2 -> {
                 SimNode leader = currentLeader();
                 if (leader != null) {
-                    // The leader keeps a minority (possibly just itself) and loses the majority.
+                    // The leader keeps a minority of voters (possibly just itself) and loses the majority.
                     List<Integer> side = new ArrayList<>(List.of(leader.id));
-                    int extra = random.nextInt((voterCount - 1) / 2 + 1);
+                    int extra = random.nextInt((voterCount - 1) / 2);
                     for (int v : voters) {
                         if (side.size() - 1 < extra && v != leader.id) {
                             side.add(v);
@@ -234,7 +231,22 @@ final class SimulatedCluster {
         }
         for (SimNode n : nodes) {
             if (n.node != null && n.node.role() == Role.LEADER) {
+                if (n.node.term() > lastLeaderTerm) {
+                    lastLeaderTerm = n.node.term();
+                    log("node " + n.id + " leads term " + lastLeaderTerm);
+                }
                 checker.onLeader(n.id, n.node.term(), n.storage);
+            }
+        }
+        if (now % 50 == 0) {
+            checkLogMatching();
+        }
+    }
+
+    private void checkLogMatching() {
+        for (int a = 0; a < nodes.size(); a++) {
+            for (int b = a + 1; b < nodes.size(); b++) {
+                SafetyChecker.checkLogMatching(a + 1, nodes.get(a).storage, b + 1, nodes.get(b).storage);
             }
         }
     }
