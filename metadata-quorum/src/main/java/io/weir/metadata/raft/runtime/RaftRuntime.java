@@ -520,6 +520,11 @@ public final class RaftRuntime implements AutoCloseable {
         readsAwaitingApply.clear();
         waitingFetches.forEach(w -> w.result().completeExceptionally(e));
         waitingFetches.clear();
+        failQueued(e);
+    }
+
+    /** Fails the requests still queued; runs when the driver stops and again after close() joined it. */
+    private void failQueued(RuntimeException e) {
         List<Input> left = new ArrayList<>();
         inputs.drainTo(left);
         for (Input input : left) {
@@ -554,6 +559,8 @@ public final class RaftRuntime implements AutoCloseable {
             transport.close();
             return;
         }
+        // A request offered while the driver was stopping would otherwise wait forever.
+        failQueued(new IllegalStateException("Raft node " + config.nodeId() + " is closed"));
         transport.close();
         storage.close();
         log.info("Raft node {} closed", config.nodeId());
