@@ -217,7 +217,8 @@ public final class KvRaftStorage implements RaftStorage, AutoCloseable {
                 long expected = first;
                 for (Entry e : newEntries) {
                     if (e.index() != expected++) {
-                        throw new IllegalArgumentException("entries to append are not contiguous at index " + e.index());
+                        throw new IllegalArgumentException("entries to append are not contiguous at index "
+                                + e.index());
                     }
                     batch.put(LOG_CF, KvKeys.ofLong(e.index()), RaftCodec.toProto(e).toByteArray());
                 }

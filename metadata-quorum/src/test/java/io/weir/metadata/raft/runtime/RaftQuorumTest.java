@@ -129,7 +129,7 @@ class RaftQuorumTest {
         }
     }
 
-    /** Proposes n entries "prefix-i=value" (value "x" by default) through {@code leader} and waits for all; returns the keys. */
+    /** Proposes n entries "prefix-i=value" through {@code leader}, waits for all, returns the keys. */
     static List<String> commit(RaftRuntime leader, String prefix, int n) throws Exception {
         return commit(leader, prefix, n, "x");
     }
