@@ -57,7 +57,7 @@ final class TestQuorum implements AutoCloseable {
     }
 
     QuorumConfig config(int id) {
-        return base.withNodeId(id, id == 0 ? null : logDir(id));
+        return base.withNodeId(id, logDir(id));
     }
 
     /** A configuration for an observer (a broker) with this quorum's voters and timings. */
