@@ -81,6 +81,29 @@ class RaftQuorumTest {
     }
 
     @Test
+    void everyAcknowledgedEntrySurvivesARestartOfTheWholeQuorum() throws Exception {
+        try (TestQuorum q = new TestQuorum(dir, 3, Map.of(QuorumConfig.SNAPSHOT_INTERVAL_ENTRIES, "100",
+                QuorumConfig.SNAPSHOT_RETAINED_ENTRIES, "10"))) {
+            int leader = q.awaitLeader();
+            List<String> acked = commit(q.runtime(leader), "k", 250);
+            for (int id : q.live()) {
+                q.kill(id);
+            }
+            for (int id = 1; id <= 3; id++) {
+                q.restart(id);
+            }
+            int newLeader = q.awaitLeader();
+            commit(q.runtime(newLeader), "after-restart", 1);
+            for (int id : q.live()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> q.machine(id).size() == acked.size() + 1);
+                for (String key : acked) {
+                    assertEquals("x", q.machine(id).get(key), "node " + id + " lost acknowledged " + key);
+                }
+            }
+        }
+    }
+
+    @Test
     void fiveVotersCommitWithTwoDownAndCommitNothingWithThreeDown() throws Exception {
         try (TestQuorum q = new TestQuorum(dir, 5, Map.of())) {
             int leader = q.awaitLeader();
