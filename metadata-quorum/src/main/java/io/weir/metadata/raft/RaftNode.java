@@ -65,6 +65,8 @@ public final class RaftNode {
     private final List<Long> readsAwaitingCommit = new ArrayList<>();
     /** Never reset, so a round number is never reused across terms. */
     private long readRound;
+    /** Leader only: reads joined round {@code readRound}, whose heartbeats go out with the next Ready. */
+    private boolean readRoundPending;
 
     /** Follower only: the snapshot being received in chunks (header, leader term, bytes so far), or null. */
     private Snapshot incomingSnapshotHeader;
@@ -202,7 +204,7 @@ public final class RaftNode {
         if (outstanding != null) {
             return false;
         }
-        return (role == Role.LEADER && broadcastPending) || !messages.isEmpty() || !readStates.isEmpty()
+        return (role == Role.LEADER && (broadcastPending || readRoundPending)) || !messages.isEmpty() || !readStates.isEmpty()
                 || !hardState().equals(lastReadyHardState) || log.hasUnstableEntries()
                 || log.unstableSnapshot() != null || log.hasNextCommittedEntries();
     }
@@ -301,6 +303,7 @@ public final class RaftNode {
         broadcastPending = false;
         pendingReads.clear();
         readsAwaitingCommit.clear();
+        readRoundPending = false;
     }
 
     private void becomeFollower(long newTerm, int leader) {
@@ -498,7 +501,8 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            broadcastHeartbeat(pendingReads.isEmpty() ? 0 : readRound);
+            // Repeats the latest read round while reads wait, in case its heartbeats were lost.
+            broadcastHeartbeat(pendingReads.isEmpty() || readRoundPending ? 0 : readRound);
         }
         int resendAfter = Math.max(1, config.electionTimeoutTicks() / 2);
         for (Progress pr : progress.values()) {
@@ -533,7 +537,14 @@ public final class RaftNode {
     }
 
     private void flushBroadcast() {
-        if (role != Role.LEADER || !broadcastPending) {
+        if (role != Role.LEADER) {
+            return;
+        }
+        if (readRoundPending) {
+            readRoundPending = false;
+            broadcastHeartbeat(readRound);
+        }
+        if (!broadcastPending) {
             return;
         }
         broadcastPending = false;
@@ -547,9 +558,6 @@ public final class RaftNode {
 
     private void stepLeader(RaftMessage m) {
         Progress pr = progress.get(m.from());
-        if (pr == null) {
-            return; // a voter-only message from a node we do not replicate to: nothing to do
-        }
         pr.lastContactTick = nowTick;
         if (m instanceof AppendResponse r) {
             handleAppendResponse(pr, r);
@@ -703,13 +711,16 @@ public final class RaftNode {
 
     // ---------------------------------------------------------------- ReadIndex
 
+    /** Reads arriving between two Readys share one heartbeat round. */
     private void startReadRound(long ctx) {
-        readRound++;
+        if (!readRoundPending) {
+            readRound++;
+            readRoundPending = true;
+        }
         pendingReads.addLast(new PendingRead(ctx, log.committed(), readRound));
         if (config.quorum() == 1) {
+            readRoundPending = false;
             releaseConfirmedReads();
-        } else {
-            broadcastHeartbeat(readRound);
         }
     }
 
