@@ -56,6 +56,9 @@ public final class RaftNode {
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
     /** (Pre-)candidate only: the answers received in this round. */
     private final TreeMap<Integer, Boolean> votes = new TreeMap<>();
+    /** Leader only: {last index, bytes} of each accepted proposal batch not yet committed, oldest first. */
+    private final ArrayDeque<long[]> uncommitted = new ArrayDeque<>();
+    private long uncommittedBytes;
     /** Leader only: new entries or a new commit index wait here for the next Ready, to batch them. */
     private boolean broadcastPending;
 
@@ -126,9 +129,17 @@ public final class RaftNode {
         }
         long first = log.lastIndex() + 1;
         List<Entry> entries = new ArrayList<>(data.size());
+        long bytes = 0;
         for (int i = 0; i < data.size(); i++) {
-            entries.add(new Entry(term, first + i, Entry.Type.NORMAL, data.get(i)));
+            Entry e = new Entry(term, first + i, Entry.Type.NORMAL, data.get(i));
+            entries.add(e);
+            bytes += e.sizeBytes();
         }
+        if (uncommittedBytes > 0 && uncommittedBytes + bytes > config.maxUncommittedBytes()) {
+            return new ProposeResult.Throttled(uncommittedBytes);
+        }
+        uncommitted.addLast(new long[] {first + data.size() - 1, bytes});
+        uncommittedBytes += bytes;
         appendAsLeader(entries);
         return new ProposeResult.Accepted(term, first, first + data.size() - 1);
     }
@@ -304,6 +315,8 @@ public final class RaftNode {
         pendingReads.clear();
         readsAwaitingCommit.clear();
         readRoundPending = false;
+        uncommitted.clear();
+        uncommittedBytes = 0;
     }
 
     private void becomeFollower(long newTerm, int leader) {
@@ -700,6 +713,9 @@ public final class RaftNode {
         }
         boolean firstCommitInTerm = log.term(log.committed()) != term;
         log.commitTo(candidate);
+        while (!uncommitted.isEmpty() && uncommitted.peekFirst()[0] <= candidate) {
+            uncommittedBytes -= uncommitted.pollFirst()[1];
+        }
         if (firstCommitInTerm) {
             for (long ctx : readsAwaitingCommit) {
                 startReadRound(ctx);

@@ -93,9 +93,11 @@ final class SimulatedCluster {
         int chunk = 8 + random.nextInt(64);
         int maxEntries = 1 + random.nextInt(8);
         int inflight = 1 + random.nextInt(8);
+        long maxUncommitted = 100 + random.nextInt(2000);
         for (int id = 1; id <= voterCount + observerCount; id++) {
             RaftConfig config = RaftConfig.of(id, voters, observers).withTimeouts(ELECTION_TICKS, 2)
-                    .withAppendLimits(maxEntries, 4096, inflight).withSnapshotChunkBytes(chunk);
+                    .withAppendLimits(maxEntries, 4096, inflight).withSnapshotChunkBytes(chunk)
+                    .withMaxUncommittedBytes(maxUncommitted);
             nodes.add(new SimNode(id, config));
         }
         if (random.nextBoolean()) {
