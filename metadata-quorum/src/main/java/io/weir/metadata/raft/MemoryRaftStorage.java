@@ -106,7 +106,7 @@ public final class MemoryRaftStorage implements RaftStorage {
      * a tail for followers that are only slightly behind.
      */
     public Snapshot createSnapshot(long index, List<Integer> voters, byte[] data) {
-        if (index <= snapshot.index() || index > lastIndex() || index < offsetIndex) {
+        if (index <= snapshot.index() || index > lastIndex()) {
             throw new IllegalArgumentException("cannot snapshot at index " + index + ": stored snapshot is at "
                     + snapshot.index() + ", log covers [" + firstIndex() + ", " + lastIndex() + "]");
         }

@@ -18,6 +18,8 @@ import java.util.TreeSet;
  * @param maxBytesPerAppend upper bound on entry bytes in one AppendEntries request and in the committed
  *     entries of one Ready (at least one entry always goes, so a single large entry cannot stall progress)
  * @param maxInflightAppends AppendEntries requests a leader pipelines to one follower before waiting
+ * @param maxUncommittedBytes entry bytes a leader accepts beyond its commit index before it throttles
+ *     proposals (a proposal into an empty backlog is always accepted, however large)
  * @param snapshotChunkBytes payload bytes per InstallSnapshot chunk
  * @param randomSeed seed of the generator for randomised election timeouts, the core's only randomness
  */
@@ -30,6 +32,7 @@ public record RaftConfig(
         int maxEntriesPerAppend,
         long maxBytesPerAppend,
         int maxInflightAppends,
+        long maxUncommittedBytes,
         int snapshotChunkBytes,
         long randomSeed) {
 
@@ -66,6 +69,9 @@ public record RaftConfig(
         if (maxInflightAppends < 1) {
             throw new IllegalArgumentException("maxInflightAppends must be >= 1, was " + maxInflightAppends);
         }
+        if (maxUncommittedBytes < 1) {
+            throw new IllegalArgumentException("maxUncommittedBytes must be >= 1, was " + maxUncommittedBytes);
+        }
         if (snapshotChunkBytes < 1) {
             throw new IllegalArgumentException("snapshotChunkBytes must be >= 1, was " + snapshotChunkBytes);
         }
@@ -73,7 +79,7 @@ public record RaftConfig(
 
     /** A configuration with the defaults: election timeout 10 ticks, heartbeat every tick. */
     public static RaftConfig of(int nodeId, List<Integer> voters, List<Integer> observers) {
-        return new RaftConfig(nodeId, voters, observers, 10, 1, 512, 1 << 20, 64, 64 * 1024, nodeId);
+        return new RaftConfig(nodeId, voters, observers, 10, 1, 512, 1 << 20, 64, 32 << 20, 64 * 1024, nodeId);
     }
 
     public boolean isVoter() {
@@ -86,23 +92,28 @@ public record RaftConfig(
     }
 
     public RaftConfig withRandomSeed(long seed) {
-        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks,
-                maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, seed);
+        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks, maxEntriesPerAppend,
+                maxBytesPerAppend, maxInflightAppends, maxUncommittedBytes, snapshotChunkBytes, seed);
     }
 
     public RaftConfig withTimeouts(int electionTicks, int heartbeat) {
-        return new RaftConfig(nodeId, voters, observers, electionTicks, heartbeat,
-                maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, snapshotChunkBytes, randomSeed);
+        return new RaftConfig(nodeId, voters, observers, electionTicks, heartbeat, maxEntriesPerAppend,
+                maxBytesPerAppend, maxInflightAppends, maxUncommittedBytes, snapshotChunkBytes, randomSeed);
     }
 
     public RaftConfig withAppendLimits(int maxEntries, long maxBytes, int maxInflight) {
-        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks,
-                maxEntries, maxBytes, maxInflight, snapshotChunkBytes, randomSeed);
+        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks, maxEntries,
+                maxBytes, maxInflight, maxUncommittedBytes, snapshotChunkBytes, randomSeed);
+    }
+
+    public RaftConfig withMaxUncommittedBytes(long maxBytes) {
+        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks, maxEntriesPerAppend,
+                maxBytesPerAppend, maxInflightAppends, maxBytes, snapshotChunkBytes, randomSeed);
     }
 
     public RaftConfig withSnapshotChunkBytes(int chunkBytes) {
-        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks,
-                maxEntriesPerAppend, maxBytesPerAppend, maxInflightAppends, chunkBytes, randomSeed);
+        return new RaftConfig(nodeId, voters, observers, electionTimeoutTicks, heartbeatTicks, maxEntriesPerAppend,
+                maxBytesPerAppend, maxInflightAppends, maxUncommittedBytes, chunkBytes, randomSeed);
     }
 
     private static void checkAscendingUnique(String name, List<Integer> ids) {

@@ -56,6 +56,9 @@ public final class RaftNode {
     private final TreeMap<Integer, Progress> progress = new TreeMap<>();
     /** (Pre-)candidate only: the answers received in this round. */
     private final TreeMap<Integer, Boolean> votes = new TreeMap<>();
+    /** Leader only: {last index, bytes} of each accepted proposal batch not yet committed, oldest first. */
+    private final ArrayDeque<long[]> uncommitted = new ArrayDeque<>();
+    private long uncommittedBytes;
     /** Leader only: new entries or a new commit index wait here for the next Ready, to batch them. */
     private boolean broadcastPending;
 
@@ -65,6 +68,8 @@ public final class RaftNode {
     private final List<Long> readsAwaitingCommit = new ArrayList<>();
     /** Never reset, so a round number is never reused across terms. */
     private long readRound;
+    /** Leader only: reads joined round {@code readRound}, whose heartbeats go out with the next Ready. */
+    private boolean readRoundPending;
 
     /** Follower only: the snapshot being received in chunks (header, leader term, bytes so far), or null. */
     private Snapshot incomingSnapshotHeader;
@@ -124,9 +129,17 @@ public final class RaftNode {
         }
         long first = log.lastIndex() + 1;
         List<Entry> entries = new ArrayList<>(data.size());
+        long bytes = 0;
         for (int i = 0; i < data.size(); i++) {
-            entries.add(new Entry(term, first + i, Entry.Type.NORMAL, data.get(i)));
+            Entry e = new Entry(term, first + i, Entry.Type.NORMAL, data.get(i));
+            entries.add(e);
+            bytes += e.sizeBytes();
         }
+        if (uncommittedBytes > 0 && uncommittedBytes + bytes > config.maxUncommittedBytes()) {
+            return new ProposeResult.Throttled(uncommittedBytes);
+        }
+        uncommitted.addLast(new long[] {first + data.size() - 1, bytes});
+        uncommittedBytes += bytes;
         appendAsLeader(entries);
         return new ProposeResult.Accepted(term, first, first + data.size() - 1);
     }
@@ -202,7 +215,7 @@ public final class RaftNode {
         if (outstanding != null) {
             return false;
         }
-        return (role == Role.LEADER && broadcastPending) || !messages.isEmpty() || !readStates.isEmpty()
+        return (role == Role.LEADER && (broadcastPending || readRoundPending)) || !messages.isEmpty() || !readStates.isEmpty()
                 || !hardState().equals(lastReadyHardState) || log.hasUnstableEntries()
                 || log.unstableSnapshot() != null || log.hasNextCommittedEntries();
     }
@@ -301,6 +314,9 @@ public final class RaftNode {
         broadcastPending = false;
         pendingReads.clear();
         readsAwaitingCommit.clear();
+        readRoundPending = false;
+        uncommitted.clear();
+        uncommittedBytes = 0;
     }
 
     private void becomeFollower(long newTerm, int leader) {
@@ -498,7 +514,8 @@ public final class RaftNode {
         }
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
-            broadcastHeartbeat(pendingReads.isEmpty() ? 0 : readRound);
+            // Repeats the latest read round while reads wait, in case its heartbeats were lost.
+            broadcastHeartbeat(pendingReads.isEmpty() || readRoundPending ? 0 : readRound);
         }
         int resendAfter = Math.max(1, config.electionTimeoutTicks() / 2);
         for (Progress pr : progress.values()) {
@@ -533,7 +550,14 @@ public final class RaftNode {
     }
 
     private void flushBroadcast() {
-        if (role != Role.LEADER || !broadcastPending) {
+        if (role != Role.LEADER) {
+            return;
+        }
+        if (readRoundPending) {
+            readRoundPending = false;
+            broadcastHeartbeat(readRound);
+        }
+        if (!broadcastPending) {
             return;
         }
         broadcastPending = false;
@@ -547,9 +571,6 @@ public final class RaftNode {
 
     private void stepLeader(RaftMessage m) {
         Progress pr = progress.get(m.from());
-        if (pr == null) {
-            return; // a voter-only message from a node we do not replicate to: nothing to do
-        }
         pr.lastContactTick = nowTick;
         if (m instanceof AppendResponse r) {
             handleAppendResponse(pr, r);
@@ -692,6 +713,9 @@ public final class RaftNode {
         }
         boolean firstCommitInTerm = log.term(log.committed()) != term;
         log.commitTo(candidate);
+        while (!uncommitted.isEmpty() && uncommitted.peekFirst()[0] <= candidate) {
+            uncommittedBytes -= uncommitted.pollFirst()[1];
+        }
         if (firstCommitInTerm) {
             for (long ctx : readsAwaitingCommit) {
                 startReadRound(ctx);
@@ -703,13 +727,16 @@ public final class RaftNode {
 
     // ---------------------------------------------------------------- ReadIndex
 
+    /** Reads arriving between two Readys share one heartbeat round. */
     private void startReadRound(long ctx) {
-        readRound++;
+        if (!readRoundPending) {
+            readRound++;
+            readRoundPending = true;
+        }
         pendingReads.addLast(new PendingRead(ctx, log.committed(), readRound));
         if (config.quorum() == 1) {
+            readRoundPending = false;
             releaseConfirmedReads();
-        } else {
-            broadcastHeartbeat(readRound);
         }
     }
 

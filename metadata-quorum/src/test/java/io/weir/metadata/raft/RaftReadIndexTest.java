@@ -13,7 +13,7 @@ class RaftReadIndexTest {
 
     @Test
     void readIsReleasedOnlyAfterAHeartbeatRoundConfirmsLeadership() {
-        TestCluster c = new TestCluster(3, 1);
+        TestCluster c = new TestCluster(5, 1);
         c.campaign(1);
         c.propose(1, "a");
         c.deliverAll();
@@ -23,17 +23,33 @@ class RaftReadIndexTest {
         assertEquals(new ReadIndexResult.Pending(7), c.node(1).readIndex(7));
         c.process(1);
         List<RaftMessage> round = c.queued();
-        assertTrue(round.stream().allMatch(m -> m instanceof HeartbeatRequest h && (h.readRound() > 0) == (h.to() != 4)),
+        assertEquals(5, round.size());
+        assertTrue(round.stream().allMatch(m -> m instanceof HeartbeatRequest h && (h.readRound() > 0) == (h.to() != 6)),
                 "voters are asked to confirm, the observer is not: " + round);
-        c.deliverOne(); // heartbeat to node 2, whose answer is now queued
+        for (int i = 0; i < 5; i++) {
+            c.deliverOne(); // each heartbeat queues its answer
+        }
         assertEquals(List.of(), c.reads.get(1), "no confirmation yet");
-        c.deliverOne(); // heartbeat to node 3
-        c.deliverOne(); // heartbeat to observer 4
         RaftMessage answer = c.deliverOne();
-        assertTrue(answer instanceof HeartbeatResponse h && h.readRound() > 0);
-        assertEquals(List.of(new ReadState(7, commit)), c.reads.get(1), "leader plus one voter is a majority");
+        assertTrue(answer instanceof HeartbeatResponse h && h.from() == 2 && h.readRound() > 0);
+        assertEquals(List.of(), c.reads.get(1), "the leader and one voter are not a majority of five");
+        c.deliverOne();
+        assertEquals(List.of(new ReadState(7, commit)), c.reads.get(1), "the leader and two voters are");
         c.deliverAll();
         assertEquals(1, c.reads.get(1).size(), "released exactly once");
+    }
+
+    @Test
+    void readsBetweenTwoReadysShareOneHeartbeatRound() {
+        TestCluster c = new TestCluster(3, 0);
+        c.campaign(1);
+        c.node(1).readIndex(1);
+        c.node(1).readIndex(2);
+        c.process(1);
+        assertEquals(2, c.queued().stream().filter(m -> m instanceof HeartbeatRequest h && h.readRound() > 0).count(),
+                "one heartbeat per follower for both reads");
+        c.deliverAll();
+        assertEquals(List.of(new ReadState(1, 1), new ReadState(2, 1)), c.reads.get(1));
     }
 
     @Test

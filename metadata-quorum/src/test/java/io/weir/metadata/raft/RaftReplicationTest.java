@@ -161,6 +161,22 @@ class RaftReplicationTest {
     }
 
     @Test
+    void leaderThrottlesProposalsWhileTooManyBytesAreUncommitted() {
+        List<RaftConfig> configs = VOTERS.stream()
+                .map(id -> RaftConfig.of(id, VOTERS, List.of()).withMaxUncommittedBytes(100)).toList();
+        TestCluster c = new TestCluster(configs, Map.of());
+        c.campaign(1);
+        c.isolate(2);
+        c.isolate(3);
+        assertInstanceOf(ProposeResult.Accepted.class, c.propose(1, "x".repeat(60)), "an empty backlog takes anything");
+        assertEquals(new ProposeResult.Throttled(84), c.propose(1, "y".repeat(60)));
+        c.heal();
+        c.tickAll(2);
+        assertEquals(List.of("x".repeat(60)), c.appliedValues(1));
+        assertInstanceOf(ProposeResult.Accepted.class, c.propose(1, "y".repeat(60)), "the backlog committed");
+    }
+
+    @Test
     void lostAppendsAreResentAfterAHeartbeat() {
         TestCluster c = new TestCluster(3, 0);
         c.campaign(1);

@@ -58,6 +58,8 @@ final class SimulatedCluster {
         RaftNode node;
         KvStateMachine kv;
         int restarts;
+        /** A paused process (GC pause, SIGSTOP) neither ticks nor receives until this tick. */
+        long pausedUntil;
 
         SimNode(int id, RaftConfig config) {
             this.id = id;
@@ -91,9 +93,11 @@ final class SimulatedCluster {
         int chunk = 8 + random.nextInt(64);
         int maxEntries = 1 + random.nextInt(8);
         int inflight = 1 + random.nextInt(8);
+        long maxUncommitted = 100 + random.nextInt(2000);
         for (int id = 1; id <= voterCount + observerCount; id++) {
             RaftConfig config = RaftConfig.of(id, voters, observers).withTimeouts(ELECTION_TICKS, 2)
-                    .withAppendLimits(maxEntries, 4096, inflight).withSnapshotChunkBytes(chunk);
+                    .withAppendLimits(maxEntries, 4096, inflight).withSnapshotChunkBytes(chunk)
+                    .withMaxUncommittedBytes(maxUncommitted);
             nodes.add(new SimNode(id, config));
         }
         if (random.nextBoolean()) {
@@ -139,6 +143,12 @@ final class SimulatedCluster {
         } else if (p < 0.035) {
             log("heal network");
             network.heal();
+        } else if (p < 0.04) {
+            // Pausing the leader most often: on waking it still believes it leads, the case ReadIndex guards.
+            SimNode leader = currentLeader();
+            SimNode n = leader != null && random.nextBoolean() ? leader : randomNode();
+            n.pausedUntil = now + 2 * ELECTION_TICKS + random.nextInt(6 * ELECTION_TICKS);
+            log("pause " + n.id + " until " + n.pausedUntil);
         }
     }
 
@@ -198,9 +208,9 @@ final class SimulatedCluster {
                 n.node.propose(batch);
             }
         }
-        if (random.nextDouble() < rate / 5) {
-            SimNode n = randomNode();
-            if (n.node != null) {
+        if (random.nextDouble() < rate / 2) {
+            SimNode n = random.nextBoolean() ? randomNode() : anyLeader();
+            if (n != null && n.node != null && n.pausedUntil <= now) {
                 long ctx = ++nextReadCtx;
                 if (n.node.readIndex(ctx) instanceof ReadIndexResult.Pending) {
                     // Linearizability: the read must observe everything committed before it started.
@@ -215,17 +225,17 @@ final class SimulatedCluster {
         now++;
         for (RaftMessage m : network.deliver(now)) {
             SimNode to = nodes.get(m.to() - 1);
-            if (to.node != null) {
+            if (running(to)) {
                 to.node.step(m);
             }
         }
         for (SimNode n : nodes) {
-            if (n.node != null) {
+            if (running(n)) {
                 n.node.tick();
             }
         }
         for (SimNode n : nodes) {
-            if (n.node != null && n.node.hasReady() && (!chaos || random.nextDouble() < readyRate)) {
+            if (running(n) && n.node.hasReady() && (!chaos || random.nextDouble() < readyRate)) {
                 handleReady(n);
             }
         }
@@ -291,6 +301,7 @@ final class SimulatedCluster {
         network.heal();
         network.setFaults(0, 0, random.nextInt(3));
         for (SimNode n : nodes) {
+            n.pausedUntil = 0;
             if (n.node == null) {
                 n.start();
             }
@@ -332,6 +343,17 @@ final class SimulatedCluster {
             }
         }
         return best;
+    }
+
+    private boolean running(SimNode n) {
+        return n.node != null && n.pausedUntil <= now;
+    }
+
+    /** Any node that believes it leads, stale ones included. */
+    private SimNode anyLeader() {
+        List<SimNode> leaders = nodes.stream()
+                .filter(n -> n.node != null && n.node.role() == Role.LEADER).toList();
+        return leaders.isEmpty() ? null : leaders.get(random.nextInt(leaders.size()));
     }
 
     private SimNode randomNode() {
