@@ -171,8 +171,9 @@ public final class RaftRuntime implements AutoCloseable {
 
     /**
      * Proposes one entry. Completes with its log index once it is committed and applied here; fails with
-     * {@link NotLeaderException} (naming the leader) on a non-leader, or with {@link ProposalLostException}
-     * if another leader overwrote the entry. A proposal accepted by a leader that then loses leadership
+     * {@link NotLeaderException} (naming the leader) on a non-leader, with {@link QuorumOverloadedException}
+     * when the leader holds too much uncommitted data, or with {@link ProposalLostException} if another
+     * leader overwrote the entry. A proposal accepted by a leader that then loses leadership
      * may stay pending until the log reaches its index: callers bound their wait.
      */
     public CompletableFuture<Long> propose(byte[] data) {
@@ -247,7 +248,7 @@ public final class RaftRuntime implements AutoCloseable {
         if (!running) {
             result.completeExceptionally(new IllegalStateException("Raft node " + config.nodeId() + " is closed"));
         } else if (!inputs.offer(input)) {
-            result.completeExceptionally(new IllegalStateException("Raft node " + config.nodeId()
+            result.completeExceptionally(new QuorumOverloadedException("Raft node " + config.nodeId()
                     + " is overloaded: " + INPUT_QUEUE_CAPACITY + " requests are queued"));
         }
     }
@@ -349,6 +350,14 @@ public final class RaftRuntime implements AutoCloseable {
             }
         } else if (result instanceof NotLeader nl) {
             NotLeaderException e = notLeader(nl.leaderHint());
+            batch.forEach(p -> p.result().completeExceptionally(e));
+        } else if (result instanceof ProposeResult.Throttled t) {
+            QuorumOverloadedException e = new QuorumOverloadedException("Raft leader " + config.nodeId()
+                    + " holds " + t.uncommittedBytes() + " uncommitted bytes, the limit of "
+                    + raftConfig.maxUncommittedBytes() + ": the followers are behind");
+            batch.forEach(p -> p.result().completeExceptionally(e));
+        } else {
+            IllegalStateException e = new IllegalStateException("unexpected propose result " + result);
             batch.forEach(p -> p.result().completeExceptionally(e));
         }
     }
