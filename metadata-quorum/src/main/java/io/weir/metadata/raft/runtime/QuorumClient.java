@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Calls the quorum's leader from outside it ({@code weir quorum describe}, tools): asks any voter, follows
- * NOT_CONTROLLER redirects to the leader, tries the next voter when one does not answer, and gives up after
+ * Calls the quorum's leader from outside it ({@code weir quorum describe}, tools): asks a voter, follows
+ * NOT_CONTROLLER redirects to the address of the leader they name (so one reachable voter is enough),
+ * tries the next voter when one does not answer, and gives up after
  * {@code controller.quorum.request.timeout.ms}. Thread-safe.
  */
 public final class QuorumClient implements AutoCloseable {
@@ -26,6 +27,7 @@ public final class QuorumClient implements AutoCloseable {
     private final VoterChannels channels;
     private final long requestTimeoutMs;
 
+    /** @param voters some or all of the voters, by id: where to start asking */
     public QuorumClient(SortedMap<Integer, Endpoint> voters, long requestTimeoutMs) {
         this.channels = new VoterChannels(voters);
         this.requestTimeoutMs = requestTimeoutMs;
@@ -52,7 +54,8 @@ public final class QuorumClient implements AutoCloseable {
                              Function<T, ErrorCode> errorCode, Function<T, String> errorMessage,
                              Function<T, RaftLeader> leader) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(requestTimeoutMs);
-        int target = channels.next(-1);
+        int next = channels.next(-1); // the voter to ask after a failure, in turn
+        Endpoint target = channels.endpoint(next);
         String lastError = "no voter answered";
         while (System.nanoTime() - deadline < 0) {
             long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
@@ -61,24 +64,28 @@ public final class QuorumClient implements AutoCloseable {
                 response = call.apply(RaftServiceGrpc.newBlockingStub(channels.channel(target))
                         .withDeadlineAfter(remainingMs, TimeUnit.MILLISECONDS));
             } catch (StatusRuntimeException e) {
-                lastError = "node " + target + ": " + e.getStatus();
-                target = channels.next(target);
+                lastError = target + ": " + e.getStatus();
+                next = channels.next(next);
+                target = channels.endpoint(next);
                 continue;
             }
             ErrorCode code = errorCode.apply(response);
             if (code == ErrorCode.NONE) {
                 return response;
             }
-            lastError = "node " + target + ": " + code + " " + errorMessage.apply(response);
+            lastError = target + ": " + code + " " + errorMessage.apply(response);
             if (code != ErrorCode.NOT_CONTROLLER) {
                 throw new IllegalStateException(lastError);
             }
-            int hint = leader.apply(response).getId();
-            if (hint != target && channels.isVoter(hint)) {
-                target = hint;
+            RaftLeader hint = leader.apply(response);
+            Endpoint hinted = hint.getId() >= 0 && !hint.getHost().isEmpty()
+                    ? new Endpoint(hint.getHost(), hint.getPort()) : null;
+            if (hinted != null && !hinted.equals(target)) {
+                target = hinted; // the leader's address, even if it is not among the voters we were given
             } else {
                 // No leader known yet (an election): pause briefly, bounded by the deadline, then ask around.
-                target = channels.next(target);
+                next = channels.next(next);
+                target = channels.endpoint(next);
                 pause(Math.min(50, remainingMs));
             }
         }

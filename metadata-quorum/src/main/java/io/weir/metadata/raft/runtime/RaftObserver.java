@@ -7,6 +7,7 @@ import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchCommittedRequest;
 import io.weir.proto.v1.FetchCommittedResponse;
 import io.weir.proto.v1.RaftEntry;
+import io.weir.proto.v1.RaftLeader;
 import io.weir.proto.v1.RaftServiceGrpc;
 import io.weir.proto.v1.SnapshotChunk;
 import java.io.ByteArrayOutputStream;
@@ -78,7 +79,8 @@ public final class RaftObserver implements AutoCloseable {
     }
 
     private void run() {
-        int target = config.voters().firstKey();
+        int next = config.voters().firstKey(); // the voter to ask after a failure, in turn
+        Endpoint target = channels.endpoint(next);
         int failures = 0;
         long maxWaitMs = Math.max(1, config.fetchTimeoutMs() / 2);
         while (running) {
@@ -96,26 +98,31 @@ public final class RaftObserver implements AutoCloseable {
                         .withDeadlineAfter(config.fetchTimeoutMs(), TimeUnit.MILLISECONDS)
                         .fetchCommitted(request);
             } catch (StatusRuntimeException e) {
-                log.debug("Observer {}: fetch from node {} failed: {}", config.nodeId(), target, e.getStatus());
-                target = channels.next(target);
-                backOff(++failures);
-                continue;
-            }
-            if (response.getErrorCode() == ErrorCode.NOT_CONTROLLER) {
-                int hint = response.getLeader().getId();
-                target = hint != target && channels.isVoter(hint) ? hint : channels.next(target);
+                log.debug("Observer {}: fetch from {} failed: {}", config.nodeId(), target, e.getStatus());
+                next = channels.next(next);
+                target = channels.endpoint(next);
                 backOff(++failures);
                 continue;
             }
             if (response.getErrorCode() != ErrorCode.NONE) {
-                log.warn("Observer {}: fetch from node {} failed with {}: {}", config.nodeId(), target,
-                        response.getErrorCode(), response.getErrorMessage());
-                target = channels.next(target);
+                RaftLeader hint = response.getLeader();
+                Endpoint hinted = response.getErrorCode() == ErrorCode.NOT_CONTROLLER && hint.getId() >= 0
+                        && !hint.getHost().isEmpty() ? new Endpoint(hint.getHost(), hint.getPort()) : null;
+                if (hinted != null && !hinted.equals(target)) {
+                    target = hinted;
+                } else {
+                    if (response.getErrorCode() != ErrorCode.NOT_CONTROLLER) {
+                        log.warn("Observer {}: fetch from {} failed with {}: {}", config.nodeId(), target,
+                                response.getErrorCode(), response.getErrorMessage());
+                    }
+                    next = channels.next(next);
+                    target = channels.endpoint(next);
+                }
                 backOff(++failures);
                 continue;
             }
             failures = 0;
-            leaderId = target;
+            leaderId = response.getLeader().getId();
             highWatermark = response.getHighWatermark();
             if (response.hasSnapshot()) {
                 acceptSnapshotChunk(response.getSnapshot());

@@ -7,11 +7,14 @@ import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** One channel per voter, created on first use and reused; for clients of the quorum (observers, CLI). */
+/**
+ * One channel per voter address, created on first use and reused: the transport's peers, observers and
+ * tools all reach the quorum through one.
+ */
 final class VoterChannels implements AutoCloseable {
 
     private final SortedMap<Integer, Endpoint> voters;
-    private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>(); // any thread
+    private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>(); // any thread
 
     VoterChannels(SortedMap<Integer, Endpoint> voters) {
         this.voters = voters;
@@ -22,7 +25,12 @@ final class VoterChannels implements AutoCloseable {
         if (e == null) {
             throw new IllegalArgumentException("node " + voterId + " is not one of the voters " + voters.keySet());
         }
-        return channels.computeIfAbsent(voterId, id -> NettyChannelBuilder.forAddress(e.host(), e.port())
+        return channel(e);
+    }
+
+    /** A channel to any address, e.g. a leader named in a NOT_CONTROLLER answer. */
+    ManagedChannel channel(Endpoint e) {
+        return channels.computeIfAbsent(e, ep -> NettyChannelBuilder.forAddress(ep.host(), ep.port())
                 .usePlaintext()
                 .maxInboundMessageSize(ControllerListener.MAX_MESSAGE_BYTES)
                 .flowControlWindow(ControllerListener.FLOW_CONTROL_WINDOW_BYTES)
@@ -42,6 +50,10 @@ final class VoterChannels implements AutoCloseable {
 
     boolean isVoter(int id) {
         return voters.containsKey(id);
+    }
+
+    Endpoint endpoint(int voterId) {
+        return voters.get(voterId);
     }
 
     int size() {

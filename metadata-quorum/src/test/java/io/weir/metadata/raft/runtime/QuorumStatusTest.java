@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,22 @@ class QuorumStatusTest {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
             assertEquals(null, q.machine(leader).get("k"), "the refused proposal was not appended anywhere");
+        }
+    }
+
+    @Test
+    void theQuorumClientFollowsTheRedirectAndCommitsThroughTheLeader() throws Exception {
+        try (TestQuorum q = new TestQuorum(dir, 3, Map.of())) {
+            int leader = q.awaitLeader();
+            int follower = q.live().stream().filter(id -> id != leader).findFirst().orElseThrow();
+            // Only the follower is listed, so the client must learn the leader from the refusal.
+            SortedMap<Integer, Endpoint> onlyFollower = new TreeMap<>(q.config(1).voters());
+            onlyFollower.keySet().removeIf(id -> id != follower);
+            try (QuorumClient viaFollower = new QuorumClient(onlyFollower, 5000)) {
+                long index = viaFollower.propose(KvStateMachine.set("via-client", "1"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> q.runtime(leader).appliedIndex() >= index);
+                assertEquals("1", q.machine(leader).get("via-client"));
+            }
         }
     }
 
