@@ -1,6 +1,5 @@
 package io.weir.metadata.raft.runtime;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.ServerServiceDefinition;
 import io.weir.metadata.raft.Entry;
 import io.weir.metadata.raft.NotLeader;
@@ -16,12 +15,8 @@ import io.weir.metadata.raft.Role;
 import io.weir.metadata.raft.Snapshot;
 import io.weir.proto.v1.FetchCommittedRequest;
 import io.weir.proto.v1.FetchCommittedResponse;
-import io.weir.proto.v1.RaftLeader;
-import io.weir.proto.v1.SnapshotChunk;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,9 +47,6 @@ public final class RaftRuntime implements AutoCloseable {
     private static final int MAX_INPUTS_PER_STEP = 4096;
     /** Ticks fired at once after the driver fell behind; beyond that they are skipped, not bunched. */
     private static final int MAX_CATCH_UP_TICKS = 2;
-    private static final int MAX_FETCH_BYTES = 1 << 20;
-    /** An observer silent for this many fetch timeouts has gone away and leaves the quorum status. */
-    private static final int OBSERVER_EXPIRY_FETCH_TIMEOUTS = 10;
 
     private final QuorumConfig config;
     private final RaftConfig raftConfig;
@@ -82,8 +74,7 @@ public final class RaftRuntime implements AutoCloseable {
     private final TreeMap<Long, PendingProposal> proposals = new TreeMap<>();
     private final Map<Long, CompletableFuture<Long>> readsAwaitingConfirmation = new HashMap<>();
     private final List<ConfirmedRead> readsAwaitingApply = new ArrayList<>();
-    private final List<WaitingFetch> waitingFetches = new ArrayList<>();
-    private final TreeMap<Integer, ObserverProgress> observers = new TreeMap<>();
+    private final ObserverFetches observerFetches;
     private long nextReadCtx;
 
     private sealed interface Input permits Inbound, Propose, Read, Describe, Fetch {
@@ -111,13 +102,6 @@ public final class RaftRuntime implements AutoCloseable {
     private record ConfirmedRead(long index, CompletableFuture<Long> result) {
     }
 
-    private record WaitingFetch(FetchCommittedRequest request, CompletableFuture<FetchCommittedResponse> result,
-                                long deadlineNanos) {
-    }
-
-    private record ObserverProgress(long logEndOffset, long lastContactMs, long lastContactNanos) {
-    }
-
     private RaftRuntime(QuorumConfig config, StateMachine stateMachine, ControllerListener listener,
                         KvRaftStorage storage) {
         this.config = config;
@@ -133,6 +117,7 @@ public final class RaftRuntime implements AutoCloseable {
         }
         this.appliedIndex = snapshot.index();
         this.node = new RaftNode(raftConfig, storage);
+        this.observerFetches = new ObserverFetches(config, storage, raftConfig.snapshotChunkBytes());
         publishState();
         this.transport = new RaftTransport(config.nodeId(), config.voters());
         this.driver = new Thread(this::run, "raft-driver-" + config.nodeId());
@@ -293,10 +278,11 @@ public final class RaftRuntime implements AutoCloseable {
                 }
                 publishState();
                 maybeSnapshot();
-                if (node.role() != Role.LEADER) {
+                if (node.role() == Role.LEADER) {
+                    observerFetches.serveWaiting(appliedIndex, System.nanoTime());
+                } else {
                     onNotLeader();
                 }
-                serveWaitingFetches(now);
             }
         } catch (InterruptedException e) {
             // close(): fall through to the cleanup
@@ -334,7 +320,11 @@ public final class RaftRuntime implements AutoCloseable {
         } else if (input instanceof Describe d) {
             describe(d.result());
         } else if (input instanceof Fetch f) {
-            serveFetch(f.request(), f.result(), true);
+            if (node.role() == Role.LEADER) {
+                observerFetches.fetch(f.request(), f.result(), appliedIndex, System.nanoTime());
+            } else {
+                f.result().completeExceptionally(notLeader(node.leaderId()));
+            }
         }
     }
 
@@ -417,7 +407,7 @@ public final class RaftRuntime implements AutoCloseable {
             readsAwaitingConfirmation.values().forEach(r -> r.completeExceptionally(e));
             readsAwaitingConfirmation.clear();
         }
-        observers.clear();
+        observerFetches.reset(notLeader(node.leaderId()));
     }
 
     private void maybeSnapshot() {
@@ -450,70 +440,8 @@ public final class RaftRuntime implements AutoCloseable {
                 voters.add(row);
             }
         }
-        long expiredBefore = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(OBSERVER_EXPIRY_FETCH_TIMEOUTS
-                * config.fetchTimeoutMs());
-        observers.values().removeIf(o -> o.lastContactNanos() - expiredBefore < 0);
-        List<QuorumInfo.ReplicaState> observerRows = new ArrayList<>();
-        observers.forEach((id, o) -> observerRows.add(new QuorumInfo.ReplicaState(id, o.logEndOffset(),
-                Math.max(0, status.lastIndex() - o.logEndOffset()), o.lastContactMs())));
-        result.complete(new QuorumInfo(status.leaderId(), status.term(), status.commitIndex(), voters, observerRows));
-    }
-
-    /**
-     * Serves an observer's fetch from the applied log (every applied entry is committed and persisted
-     * here), the snapshot when the fetch index is below the log start, or parks the request until
-     * something new is applied or its wait expires.
-     */
-    private void serveFetch(FetchCommittedRequest req, CompletableFuture<FetchCommittedResponse> result,
-                            boolean mayWait) {
-        if (node.role() != Role.LEADER) {
-            result.completeExceptionally(notLeader(node.leaderId()));
-            return;
-        }
-        long now = System.nanoTime();
-        observers.put(req.getObserverId(), new ObserverProgress(Math.max(0, req.getFetchIndex() - 1),
-                System.currentTimeMillis(), now));
-        long applied = appliedIndex;
-        FetchCommittedResponse.Builder b = FetchCommittedResponse.newBuilder().setHighWatermark(applied)
-                .setLeader(RaftLeader.newBuilder().setId(config.nodeId()));
-        long fetchIndex = Math.max(1, req.getFetchIndex());
-        if (fetchIndex < storage.firstIndex()) {
-            Snapshot s = storage.snapshot();
-            int offset = req.getSnapshotIndex() == s.index()
-                    ? (int) Math.min(Math.max(0, req.getSnapshotOffset()), s.data().length) : 0;
-            int end = Math.min(s.data().length, offset + raftConfig.snapshotChunkBytes());
-            result.complete(b.setSnapshot(SnapshotChunk.newBuilder().setIndex(s.index()).setTerm(s.term())
-                    .addAllVoters(s.voters()).setOffset(offset)
-                    .setData(UnsafeByteOperations.unsafeWrap(Arrays.copyOfRange(s.data(), offset, end)))
-                    .setDone(end == s.data().length)).build());
-        } else if (fetchIndex <= applied) {
-            int maxBytes = req.getMaxBytes() > 0 ? Math.min(req.getMaxBytes(), MAX_FETCH_BYTES) : MAX_FETCH_BYTES;
-            for (Entry e : storage.entries(fetchIndex, applied + 1, maxBytes)) {
-                b.addEntries(RaftCodec.toProto(e));
-            }
-            result.complete(b.build());
-        } else if (mayWait && req.getMaxWaitMs() > 0) {
-            long wait = Math.min(req.getMaxWaitMs(), config.fetchTimeoutMs());
-            waitingFetches.add(new WaitingFetch(req, result, now + TimeUnit.MILLISECONDS.toNanos(wait)));
-        } else {
-            result.complete(b.build());
-        }
-    }
-
-    private void serveWaitingFetches(long now) {
-        if (waitingFetches.isEmpty()) {
-            return;
-        }
-        long applied = appliedIndex;
-        boolean leader = node.role() == Role.LEADER;
-        for (Iterator<WaitingFetch> it = waitingFetches.iterator(); it.hasNext(); ) {
-            WaitingFetch w = it.next();
-            if (!leader || w.request().getFetchIndex() <= applied || now - w.deadlineNanos() >= 0
-                    || w.result().isDone()) {
-                it.remove();
-                serveFetch(w.request(), w.result(), false);
-            }
-        }
+        result.complete(new QuorumInfo(status.leaderId(), status.term(), status.commitIndex(), voters,
+                observerFetches.observers(status.lastIndex(), System.nanoTime())));
     }
 
     private NotLeaderException notLeader(int leaderId) {
@@ -527,8 +455,7 @@ public final class RaftRuntime implements AutoCloseable {
         readsAwaitingConfirmation.clear();
         readsAwaitingApply.forEach(r -> r.result().completeExceptionally(e));
         readsAwaitingApply.clear();
-        waitingFetches.forEach(w -> w.result().completeExceptionally(e));
-        waitingFetches.clear();
+        observerFetches.reset(e);
         failQueued(e);
     }
 
