@@ -45,6 +45,7 @@ public final class KvRaftStorage implements RaftStorage, AutoCloseable {
     private static final byte[] LOG_END_KEY = KvKeys.ofLong(Long.MAX_VALUE);
 
     private final KvStore kv;
+    // The cached view below: driver thread only, updated after each write succeeds.
     private HardState hardState;
     private Snapshot snapshot;
     // The compacted prefix ends at (offsetIndex, offsetTerm); the log holds (offsetIndex, lastIndex].

@@ -31,8 +31,8 @@ final class ObserverFetches {
     private final QuorumConfig config;
     private final KvRaftStorage storage;
     private final int snapshotChunkBytes;
-    private final List<Waiting> waiting = new ArrayList<>();
-    private final TreeMap<Integer, Progress> observers = new TreeMap<>();
+    private final List<Waiting> waiting = new ArrayList<>(); // driver thread only
+    private final TreeMap<Integer, Progress> observers = new TreeMap<>(); // driver thread only
 
     private record Waiting(FetchCommittedRequest request, CompletableFuture<FetchCommittedResponse> result,
                            long deadlineNanos) {
