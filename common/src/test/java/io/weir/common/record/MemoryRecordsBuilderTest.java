@@ -206,6 +206,9 @@ class MemoryRecordsBuilderTest {
     builder.append(1, (byte[]) null, new byte[10_000], null);
     int records = builder.uncompressedBytes();
     assertEquals(RecordBatch.HEADER_SIZE + (records + 1) / 2, builder.estimatedSizeInBytes());
+    MemoryRecords built = builder.build();
+    assertEquals(records, builder.uncompressedBytes(), "still known for the next ratio estimate");
+    assertEquals(built.sizeInBytes(), builder.estimatedSizeInBytes(), "exact once built");
   }
 
   @Test
