@@ -23,6 +23,7 @@ abstract class AbstractIndex implements Closeable {
   final long baseOffset;
   private final int entrySize;
   private final boolean lengthIsWhole; // false: the file was not a whole number of entries
+  final boolean existed; // false: created by this open, so it may lack entries the log needs
   private volatile MappedByteBuffer mmap; // replaced under the log lock on resize
   private volatile int entries; // written under the log lock after the entry bytes
   private int maxEntries; // log lock
@@ -31,7 +32,7 @@ abstract class AbstractIndex implements Closeable {
     this.file = file;
     this.baseOffset = baseOffset;
     this.entrySize = entrySize;
-    boolean existed = Files.exists(file);
+    this.existed = Files.exists(file);
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       long length = existed ? raf.length() : roundDown(maxIndexSize);
       if (length > Integer.MAX_VALUE) {

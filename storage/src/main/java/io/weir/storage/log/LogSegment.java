@@ -372,6 +372,9 @@ final class LogSegment implements Closeable {
    * cannot, or null.
    */
   String indexesLookSane() {
+    if (size > 0 && (!offsetIndex.existed || !timeIndex.existed)) {
+      return "an index file of " + logFile + " is missing";
+    }
     try {
       offsetIndex.sanityCheck(size);
       timeIndex.sanityCheck(size);
