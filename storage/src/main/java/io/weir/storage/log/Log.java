@@ -10,6 +10,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -328,10 +329,9 @@ public final class Log implements Closeable {
     } else {
       active.becomeInactive();
     }
-    for (String suffix :
-        List.of(LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX)) {
+    for (Path leftover : LogSegment.files(dir, newBaseOffset, "")) {
       // Leftovers of an earlier life of this offset (truncated away) must not be reused.
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(newBaseOffset, suffix)));
+      Files.deleteIfExists(leftover);
     }
     LogSegment next = LogSegment.open(dir, newBaseOffset, config, clock.getAsLong(), channels);
     segments.put(newBaseOffset, next);
@@ -698,8 +698,8 @@ public final class Log implements Closeable {
 
   // ---- for the cleaner (same package) ----
 
-  ReentrantLock lock() {
-    return lock;
+  FileChannelFactory channels() {
+    return channels;
   }
 
   /** Segments below {@code upTo} that are not the active one, oldest first. */
@@ -716,6 +716,50 @@ public final class Log implements Closeable {
     return result;
   }
 
+  /**
+   * Swaps a cleaned copy (files named with {@link #CLEANED_SUFFIX}, complete, synced and closed)
+   * in for {@code original}, if the log still holds {@code original} unchanged and inactive;
+   * otherwise deletes the copy and returns false. Crash-safe at every step: the old index files go
+   * first (a missing index is rebuilt at open), then the log file is renamed over atomically, then
+   * the new indexes follow.
+   */
+  boolean replaceSegment(LogSegment original, int originalSize) {
+    lock.lock();
+    try {
+      checkOnline();
+      List<Path> cleaned = LogSegment.files(dir, original.baseOffset, CLEANED_SUFFIX);
+      if (segments.get(original.baseOffset) != original
+          || segments.lastEntry().getValue() == original
+          || original.sizeInBytes() != originalSize) {
+        for (Path p : cleaned) {
+          Files.deleteIfExists(p);
+        }
+        return false;
+      }
+      List<Path> live = LogSegment.files(dir, original.baseOffset, "");
+      Files.deleteIfExists(live.get(1));
+      Files.deleteIfExists(live.get(2));
+      for (int i = 0; i < live.size(); i++) {
+        Files.move(
+            cleaned.get(i),
+            live.get(i),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+      CheckpointFile.fsyncDirectory(dir);
+      LogSegment swapped =
+          LogSegment.open(dir, original.baseOffset, config, clock.getAsLong(), channels);
+      segments.put(original.baseOffset, swapped);
+      // Readers still holding the old segment fail on its closed channel and retry (see read).
+      original.channel().close();
+      return true;
+    } catch (IOException e) {
+      throw markOffline("replaceSegment", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   long nowMs() {
     return clock.getAsLong();
   }
@@ -727,7 +771,8 @@ public final class Log implements Closeable {
     }
   }
 
-  private LogStorageException markOffline(String operation, IOException e) {
+  /** Records the first I/O error and takes the log offline; returns the error to throw. */
+  LogStorageException markOffline(String operation, IOException e) {
     LogStorageException error = new LogStorageException(dir, operation, e);
     if (offline == null) {
       offline = error;

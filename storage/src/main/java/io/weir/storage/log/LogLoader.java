@@ -151,9 +151,9 @@ final class LogLoader {
   }
 
   private static void deleteSegmentFiles(Path dir, long base) throws IOException {
-    Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
-    Files.deleteIfExists(LogSegment.indexFile(dir, base));
-    Files.deleteIfExists(LogSegment.timeIndexFile(dir, base));
+    for (Path file : LogSegment.files(dir, base, "")) {
+      Files.deleteIfExists(file);
+    }
   }
 
   @FunctionalInterface

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One segment of a partition's log: the {@code .log} file of batches starting at {@link
@@ -95,13 +96,34 @@ final class LogSegment implements Closeable {
   static LogSegment open(
       Path dir, long baseOffset, LogConfig config, long nowMs, FileChannelFactory channels)
       throws IOException {
-    Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+    return open(dir, baseOffset, config, nowMs, channels, "");
+  }
+
+  /**
+   * Opens the segment's files with {@code fileSuffix} appended to each name: "" for the live
+   * segment, {@link Log#CLEANED_SUFFIX} for the copy a cleaner writes before swapping it in.
+   */
+  static LogSegment open(
+      Path dir,
+      long baseOffset,
+      LogConfig config,
+      long nowMs,
+      FileChannelFactory channels,
+      String fileSuffix)
+      throws IOException {
+    Path logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
     FileChannel channel = channels.open(logFile);
     try {
       OffsetIndex offsetIndex =
-          new OffsetIndex(indexFile(dir, baseOffset), baseOffset, config.maxIndexSize());
+          new OffsetIndex(
+              dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
+              baseOffset,
+              config.maxIndexSize());
       TimeIndex timeIndex =
-          new TimeIndex(timeIndexFile(dir, baseOffset), baseOffset, config.maxIndexSize());
+          new TimeIndex(
+              dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix),
+              baseOffset,
+              config.maxIndexSize());
       return new LogSegment(
           baseOffset,
           logFile,
@@ -115,6 +137,14 @@ final class LogSegment implements Closeable {
       channel.close();
       throw e;
     }
+  }
+
+  /** The segment's three files, as named with {@code fileSuffix}. */
+  static List<Path> files(Path dir, long baseOffset, String fileSuffix) {
+    return List.of(
+        dir.resolve(fileName(baseOffset, LOG_SUFFIX) + fileSuffix),
+        dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
+        dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix));
   }
 
   Path logFile() {
