@@ -614,23 +614,39 @@ public final class Log implements Closeable {
    * so appends continue meanwhile.
    */
   public void flush() {
+    flushUpTo(Long.MAX_VALUE);
+  }
+
+  /**
+   * Flushes the segments rolled since the last flush and moves the recovery point to the active
+   * segment's base, leaving the active segment to the page cache: what Kafka does in the
+   * background after each roll, so that recovery after a crash only rescans the active segment.
+   * For the owner's scheduler.
+   */
+  public void flushInactiveSegments() {
+    flushUpTo(segments.lastKey());
+  }
+
+  private void flushUpTo(long offset) {
     List<LogSegment> dirty;
     long target;
     long truncationsBefore;
     lock.lock();
     try {
       checkOnline();
-      target = logEndOffset();
+      target = Math.min(offset, logEndOffset());
       truncationsBefore = truncations;
-      lastFlushMs = clock.getAsLong();
-      unflushedRecords = 0;
+      if (target == logEndOffset()) {
+        lastFlushMs = clock.getAsLong();
+        unflushedRecords = 0;
+      }
       if (target <= recoveryPoint) {
         return;
       }
       Long from = segments.floorKey(recoveryPoint);
       dirty =
           new ArrayList<>(
-              (from == null ? segments : segments.tailMap(from, true)).headMap(target, true)
+              (from == null ? segments : segments.tailMap(from, true)).headMap(target, false)
                   .values());
     } finally {
       lock.unlock();

@@ -130,6 +130,20 @@ class LogRetentionTest {
   }
 
   @Test
+  void flushingRolledSegmentsMovesTheRecoveryPointToTheActiveSegment() throws Exception {
+    try (Log log = open(base)) {
+      fill(log, 40, 0);
+      long activeBase = log.segmentBaseOffsets().get(log.segmentBaseOffsets().size() - 1);
+      assertTrue(activeBase > 0 && activeBase < 80);
+      log.flushInactiveSegments();
+      assertEquals(activeBase, log.recoveryPoint());
+      assertEquals(
+          activeBase,
+          new CheckpointFile(log.dir().resolve(Log.RECOVERY_POINT_CHECKPOINT)).readLong());
+    }
+  }
+
+  @Test
   void flushMessagesFlushesEveryNRecords() throws Exception {
     try (Log log = open(base.withFlush(5, Long.MAX_VALUE))) {
       log.appendAsLeader(batch(1, 2, "a"), 0);
