@@ -364,6 +364,9 @@ public final class Log implements Closeable {
                 + "] of log "
                 + dir);
       }
+      if (fromOffset == end.messageOffset() || fromOffset >= maxOffset) {
+        return new FetchDataInfo(fromOffset, FileRecords.EMPTY); // a fetch waiting at the tail
+      }
       Map.Entry<Long, LogSegment> entry = segments.floorEntry(fromOffset);
       if (entry == null) {
         entry = segments.firstEntry();

@@ -135,7 +135,18 @@ final class LogLoader {
     }
   }
 
+  /**
+   * Recovers the segment and fsyncs what it kept: the log then checkpoints its end as the recovery
+   * point, which must only cover bytes on disk, not just in the page cache a crash left behind.
+   */
   private static long recover(LogSegment segment, LeaderEpochFileCache cache) throws IOException {
+    long truncated = recoverBatches(segment, cache);
+    segment.flush();
+    return truncated;
+  }
+
+  private static long recoverBatches(LogSegment segment, LeaderEpochFileCache cache)
+      throws IOException {
     try {
       return segment.recover(
           batch -> {

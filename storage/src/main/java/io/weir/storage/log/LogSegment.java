@@ -318,13 +318,33 @@ final class LogSegment implements Closeable {
     size = (int) from.position();
     channel.truncate(from.position());
     bytesSinceLastIndexEntry = 0;
-    TimeIndex.Entry last = timeIndex.lastEntry();
-    maxTimestampSoFar = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
-    lastOffsetOfMaxTimestamp = last == null ? baseOffset : last.offset();
+    recomputeMaxTimestamp();
     if (size == 0) {
       firstBatchTimestamp = RecordBatch.NO_TIMESTAMP;
     }
     return removed;
+  }
+
+  /**
+   * Restores the exact max timestamp after truncation: batches before the last time-index entry's
+   * batch are no newer than that entry, so only the batches from there on need their headers read.
+   */
+  private void recomputeMaxTimestamp() throws IOException {
+    TimeIndex.Entry last = timeIndex.lastEntry();
+    long max = last == null ? RecordBatch.NO_TIMESTAMP : last.timestamp();
+    long offsetOfMax = last == null ? baseOffset : last.offset();
+    long position = last == null ? 0 : offsetIndex.lookup(last.offset()).position();
+    ByteBuffer scratch = BatchHeader.scratch();
+    BatchHeader header;
+    while ((header = BatchHeader.read(channel, position, size, scratch)) != null) {
+      if (header.maxTimestamp() > max) {
+        max = header.maxTimestamp();
+        offsetOfMax = header.lastOffset();
+      }
+      position = header.endPosition();
+    }
+    maxTimestampSoFar = max;
+    lastOffsetOfMaxTimestamp = offsetOfMax;
   }
 
   /** Receives each valid batch recovery keeps, e.g. to rebuild the leader-epoch cache. */

@@ -56,6 +56,23 @@ class LogTruncationTest {
   }
 
   @Test
+  void timestampSearchStaysExactAfterTruncatingIntoAnOldSegment() throws Exception {
+    // No sparse entries: the time index holds only the final entry written at roll.
+    LogConfig sparse = LogConfig.defaults().withSegmentBytes(1024).withIndex(1 << 20, 4096);
+    try (Log log = Log.open(tmp.resolve("t-9"), sparse, clock::get)) {
+      for (int i = 0; i < 40; i++) {
+        log.appendAsLeader(batch(100 + i, 2, "v"), 0);
+      }
+      long secondBase = log.segmentBaseOffsets().get(1);
+      assertTrue(secondBase > 6);
+      log.truncateTo(secondBase - 4);
+      long lastBatch = (secondBase - 4) / 2 - 1;
+      assertEquals(java.util.OptionalLong.of(2 * lastBatch), log.offsetForTimestamp(100 + lastBatch));
+      assertEquals(java.util.OptionalLong.empty(), log.offsetForTimestamp(100 + lastBatch + 1));
+    }
+  }
+
+  @Test
   void truncationSurvivesReopen() throws Exception {
     try (Log log = open()) {
       fill(log);
