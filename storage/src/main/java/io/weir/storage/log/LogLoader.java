@@ -81,7 +81,9 @@ final class LogLoader {
         long base = bases.get(i);
         LogSegment segment = LogSegment.open(dir, base, config, now, channels);
         segments.put(base, segment);
-        boolean needsRecovery = i + 1 == bases.size() || bases.get(i + 1) > recoverFrom;
+        boolean needsRecovery =
+            recoverFrom != Long.MAX_VALUE
+                && (i + 1 == bases.size() || bases.get(i + 1) > recoverFrom);
         String badIndex = needsRecovery ? null : segment.indexesLookSane();
         if (badIndex != null) {
           log.warn("rebuilding the indexes of {} in {}: {}", segment, dir, badIndex);

@@ -225,6 +225,28 @@ class LogRecoveryTest {
   }
 
   @Test
+  void cleanShutdownSkipsRecoveryAndTheMarkerIsConsumedByTheOpen() throws IOException {
+    List<Placed> placed;
+    try (Log log = open()) {
+      for (int i = 0; i < 40; i++) {
+        log.appendAsLeader(batch(100 + i, 3, "b" + i + "-"), 0);
+      }
+      placed = placements(log);
+    }
+    Placed last = placed.get(placed.size() - 1);
+    flipByte(logFile(last.segmentBase()), last.position() + last.size() - 2);
+    // Trusted after a clean shutdown: the active segment is not rescanned.
+    Log log = open();
+    assertFalse(log.recoveredFromUncleanShutdown());
+    assertEquals(120, log.logEndOffset());
+    crash(log);
+    // The open removed the marker, so after this crash the damage is found.
+    try (Log reopened = open()) {
+      assertHoldsExactlyBefore(reopened, last);
+    }
+  }
+
+  @Test
   void deletedIndexesAreRebuiltAfterACleanShutdown() throws IOException {
     List<Record> before;
     try (Log log = open()) {
