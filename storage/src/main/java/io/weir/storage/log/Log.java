@@ -223,6 +223,7 @@ public final class Log implements Closeable {
 
   private LogAppendInfo append(MemoryRecords records, int leaderEpoch, boolean assignOffsets) {
     LogAppendInfo info;
+    boolean flushDue;
     lock.lock();
     try {
       checkOnline();
@@ -289,10 +290,13 @@ public final class Log implements Closeable {
       info =
           new LogAppendInfo(
               firstOffset, nextOffset - 1, maxTimestamp, recordCount, batchCount, bytes);
+      flushDue = flushDue();
     } finally {
       lock.unlock();
     }
-    maybeFlush();
+    if (flushDue) {
+      flush(); // outside the lock: the fsync must not hold up other appends
+    }
     return info;
   }
 
@@ -589,26 +593,26 @@ public final class Log implements Closeable {
     }
   }
 
-  private void maybeFlush() {
+  /** Whether {@code flush.messages} or {@code flush.ms} calls for a flush now. Under the lock. */
+  private boolean flushDue() {
     LogConfig cfg = config;
+    return unflushedRecords >= cfg.flushMessages()
+        || clock.getAsLong() - lastFlushMs >= cfg.flushMs();
+  }
+
+  /** For a scheduler: flushes if {@code flush.ms} has passed since the last flush. */
+  public void flushIfDue() {
     boolean due;
     lock.lock();
     try {
-      due =
-          unflushedRecords >= cfg.flushMessages()
-              || clock.getAsLong() - lastFlushMs >= cfg.flushMs();
+      checkOnline();
+      due = flushDue();
     } finally {
       lock.unlock();
     }
     if (due) {
       flush();
     }
-  }
-
-  /** For a scheduler: flushes if {@code flush.ms} has passed since the last flush. */
-  public void flushIfDue() {
-    checkOnline();
-    maybeFlush();
   }
 
   /**
@@ -717,6 +721,13 @@ public final class Log implements Closeable {
 
   // ---- for the cleaner (same package) ----
 
+  /** Whether {@code segment} is still this log's, inactive, and {@code size} bytes long. */
+  boolean holdsUnchanged(LogSegment segment, int size) {
+    return segments.get(segment.baseOffset) == segment
+        && segments.lastEntry().getValue() != segment
+        && segment.sizeInBytes() == size;
+  }
+
   FileChannelFactory channels() {
     return channels;
   }
@@ -747,9 +758,7 @@ public final class Log implements Closeable {
     try {
       checkOnline();
       List<Path> cleaned = LogSegment.files(dir, original.baseOffset, CLEANED_SUFFIX);
-      if (segments.get(original.baseOffset) != original
-          || segments.lastEntry().getValue() == original
-          || original.sizeInBytes() != originalSize) {
+      if (!holdsUnchanged(original, originalSize)) {
         for (Path p : cleaned) {
           Files.deleteIfExists(p);
         }

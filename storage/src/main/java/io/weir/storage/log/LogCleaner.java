@@ -99,6 +99,13 @@ public final class LogCleaner {
       }
       return new CleanerStats(cleaned, read, kept, tombstones, before, after);
     } catch (IOException e) {
+      for (int i = 0; i < segments.size(); i++) {
+        if (!log.holdsUnchanged(segments.get(i), sizes.get(i))) {
+          // Retention or truncation removed a segment under us (closing its channel): not a
+          // disk failure. The next pass starts from the log as it is then.
+          return new CleanerStats(0, 0, 0, 0, 0, 0);
+        }
+      }
       throw log.markOffline("clean", e);
     }
   }
