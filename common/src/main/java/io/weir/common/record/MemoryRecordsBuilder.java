@@ -34,6 +34,7 @@ public final class MemoryRecordsBuilder {
 
   private ByteBufferOutputStream body; // header space, then the uncompressed records; null once built
   private int numRecords;
+  private int uncompressedBytes; // of the records appended, length prefixes included
   private long lastOffset = -1;
   private long baseTimestamp = RecordBatch.NO_TIMESTAMP;
   private long maxTimestamp = RecordBatch.NO_TIMESTAMP;
@@ -137,9 +138,11 @@ public final class MemoryRecordsBuilder {
     int offsetDelta = (int) (offset - baseOffset);
     long timestampDelta = timestamp - baseTimestamp;
     int bodySize = recordBodySize(offsetDelta, timestampDelta, key, value, hs);
-    body.ensureRemaining(ByteUtils.sizeOfVarint(bodySize) + bodySize);
+    int size = ByteUtils.sizeOfVarint(bodySize) + bodySize;
+    body.ensureRemaining(size);
     body.position(
         writeRecord(body.array(), body.position(), bodySize, offsetDelta, timestampDelta, key, value, hs));
+    uncompressedBytes += size;
     numRecords++;
     lastOffset = offset;
     maxTimestamp = Math.max(maxTimestamp, timestamp);
@@ -213,11 +216,11 @@ public final class MemoryRecordsBuilder {
     if (built != null) {
       return built.sizeInBytes();
     }
-    int records = body.position() - RecordBatch.HEADER_SIZE;
     if (compression == CompressionType.NONE) {
-      return RecordBatch.HEADER_SIZE + records;
+      return RecordBatch.HEADER_SIZE + uncompressedBytes;
     }
-    return RecordBatch.HEADER_SIZE + (int) Math.ceil(records * (double) estimatedCompressionRatio);
+    return RecordBatch.HEADER_SIZE
+        + (int) Math.ceil(uncompressedBytes * (double) estimatedCompressionRatio);
   }
 
   /** Whether a record like this still fits within the write limit; the first one always does. */
@@ -258,9 +261,12 @@ public final class MemoryRecordsBuilder {
     return numRecords;
   }
 
-  /** Bytes of the records appended so far, before compression. */
+  /**
+   * Bytes of the records appended, before compression; with the built size it gives the ratio a
+   * producer feeds into the next batch's estimate.
+   */
   public int uncompressedBytes() {
-    return built != null ? -1 : body.position() - RecordBatch.HEADER_SIZE;
+    return uncompressedBytes;
   }
 
   public long baseOffset() {
@@ -294,10 +300,10 @@ public final class MemoryRecordsBuilder {
     }
     ByteBufferOutputStream out = body;
     if (compression != CompressionType.NONE) {
-      int records = body.position() - RecordBatch.HEADER_SIZE;
-      out = new ByteBufferOutputStream(RecordBatch.HEADER_SIZE + Math.max(records / 2, 256));
+      out = new ByteBufferOutputStream(RecordBatch.HEADER_SIZE + Math.max(uncompressedBytes / 2, 256));
       out.position(RecordBatch.HEADER_SIZE);
-      CompressionCodec.forType(compression).compress(body.array(), RecordBatch.HEADER_SIZE, records, out);
+      CompressionCodec.forType(compression)
+          .compress(body.array(), RecordBatch.HEADER_SIZE, uncompressedBytes, out);
     }
     ByteBuffer batch = out.toByteBuffer();
     writeHeader(batch);

@@ -279,10 +279,6 @@ public final class RecordBatch {
     return attributes() & COMPRESSION_MASK;
   }
 
-  public boolean isCompressed() {
-    return compressionId() != CompressionType.NONE.id;
-  }
-
   public CompressionType compressionType() {
     return CompressionType.forId(compressionId());
   }

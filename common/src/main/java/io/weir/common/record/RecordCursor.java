@@ -29,8 +29,8 @@ final class RecordCursor {
   private final int count;
   private final long baseOffset;
   private final long baseTimestamp;
-  private final long logAppendTime; // NO_TIMESTAMP unless the batch is LOG_APPEND_TIME
-  private final boolean logAppend;
+  private final boolean logAppendTime;
+  private final long maxTimestamp;
 
   private int index; // records parsed so far
   private int offsetDelta;
@@ -49,8 +49,8 @@ final class RecordCursor {
     this.count = Math.max(batch.recordCount(), 0);
     this.baseOffset = batch.baseOffset();
     this.baseTimestamp = batch.baseTimestamp();
-    this.logAppend = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
-    this.logAppendTime = logAppend ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
+    this.logAppendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
+    this.maxTimestamp = batch.maxTimestamp();
     if (count == 0) {
       checkFullyConsumed();
     }
@@ -151,7 +151,7 @@ final class RecordCursor {
 
   /** The record {@link #advance()} last parsed. */
   Record current() {
-    long timestamp = logAppend ? logAppendTime : baseTimestamp + timestampDelta;
+    long timestamp = logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta;
     return new Record(
         baseOffset + offsetDelta,
         timestamp,

@@ -39,6 +39,32 @@ class KafkaCompatibilityTest {
         .toArray(org.apache.kafka.common.header.Header[]::new);
   }
 
+  /** A batch built by Kafka's MemoryRecordsBuilder, with this test's producer state and epoch. */
+  private static ByteBuffer kafkaBatch(
+      CompressionType type,
+      org.apache.kafka.common.record.TimestampType timestampType,
+      long logAppendTime,
+      long baseOffset,
+      List<Sample> samples) {
+    org.apache.kafka.common.record.MemoryRecordsBuilder kafka =
+        org.apache.kafka.common.record.MemoryRecords.builder(
+            ByteBuffer.allocate(1024),
+            org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2,
+            kafkaCompression(type),
+            timestampType,
+            baseOffset,
+            logAppendTime,
+            PRODUCER_ID,
+            PRODUCER_EPOCH,
+            BASE_SEQUENCE,
+            false,
+            LEADER_EPOCH);
+    for (Sample s : samples) {
+      kafka.appendWithOffset(s.offset(), s.timestamp(), s.key(), s.value(), kafkaHeaders(s.headers()));
+    }
+    return kafka.build().buffer();
+  }
+
   private static MutableRecordBatch onlyKafkaBatch(ByteBuffer bytes) {
     Iterator<MutableRecordBatch> batches =
         org.apache.kafka.common.record.MemoryRecords.readableRecords(bytes).batches().iterator();
@@ -90,23 +116,13 @@ class KafkaCompatibilityTest {
   @EnumSource(CompressionType.class)
   void weirReadsKafkaBatches(CompressionType type) {
     List<Sample> samples = Sample.mixed(50, 120, 31 + type.id);
-    org.apache.kafka.common.record.MemoryRecordsBuilder kafka =
-        org.apache.kafka.common.record.MemoryRecords.builder(
-            ByteBuffer.allocate(1024),
-            org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2,
-            kafkaCompression(type),
+    ByteBuffer bytes =
+        kafkaBatch(
+            type,
             org.apache.kafka.common.record.TimestampType.CREATE_TIME,
-            50,
             org.apache.kafka.common.record.RecordBatch.NO_TIMESTAMP,
-            PRODUCER_ID,
-            PRODUCER_EPOCH,
-            BASE_SEQUENCE,
-            false,
-            LEADER_EPOCH);
-    for (Sample s : samples) {
-      kafka.appendWithOffset(s.offset(), s.timestamp(), s.key(), s.value(), kafkaHeaders(s.headers()));
-    }
-    ByteBuffer bytes = kafka.build().buffer();
+            50,
+            samples);
 
     List<RecordBatch> batches = new ArrayList<>();
     MemoryRecords.readableRecords(bytes).forEach(batches::add);
@@ -141,18 +157,9 @@ class KafkaCompatibilityTest {
     assertEquals(org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME, kafkaView.timestampType());
     kafkaView.forEach(r -> assertEquals(appendTime, r.timestamp(), "Kafka's view of record " + r.offset()));
 
-    org.apache.kafka.common.record.MemoryRecordsBuilder kafka =
-        org.apache.kafka.common.record.MemoryRecords.builder(
-            ByteBuffer.allocate(1024),
-            org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2,
-            kafkaCompression(type),
-            org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME,
-            0,
-            appendTime);
-    for (Sample s : samples) {
-      kafka.appendWithOffset(s.offset(), s.timestamp(), s.key(), s.value(), kafkaHeaders(s.headers()));
-    }
-    RecordBatch batch = MemoryRecords.readableRecords(kafka.build().buffer()).iterator().next();
+    ByteBuffer kafka =
+        kafkaBatch(type, org.apache.kafka.common.record.TimestampType.LOG_APPEND_TIME, appendTime, 0, samples);
+    RecordBatch batch = MemoryRecords.readableRecords(kafka).iterator().next();
     batch.validateRecords();
     assertEquals(TimestampType.LOG_APPEND_TIME, batch.timestampType());
     int n = 0;
@@ -172,23 +179,14 @@ class KafkaCompatibilityTest {
                 .setProducerState(PRODUCER_ID, PRODUCER_EPOCH, BASE_SEQUENCE, false)
                 .setPartitionLeaderEpoch(LEADER_EPOCH),
             samples);
-    org.apache.kafka.common.record.MemoryRecordsBuilder kafka =
-        org.apache.kafka.common.record.MemoryRecords.builder(
-            ByteBuffer.allocate(1024),
-            org.apache.kafka.common.record.RecordBatch.MAGIC_VALUE_V2,
-            Compression.NONE,
+    ByteBuffer kafka =
+        kafkaBatch(
+            CompressionType.NONE,
             org.apache.kafka.common.record.TimestampType.CREATE_TIME,
-            77,
             org.apache.kafka.common.record.RecordBatch.NO_TIMESTAMP,
-            PRODUCER_ID,
-            PRODUCER_EPOCH,
-            BASE_SEQUENCE,
-            false,
-            LEADER_EPOCH);
-    for (Sample s : samples) {
-      kafka.appendWithOffset(s.offset(), s.timestamp(), s.key(), s.value(), kafkaHeaders(s.headers()));
-    }
-    assertArrayEquals(Sample.bytes(kafka.build().buffer()), Sample.bytes(weir.buffer()));
+            77,
+            samples);
+    assertArrayEquals(Sample.bytes(kafka), Sample.bytes(weir.buffer()));
   }
 
   @Test

@@ -115,9 +115,7 @@ final class Lz4FrameCodec implements CompressionCodec {
       boolean blockChecksums = (flg & FLG_BLOCK_CHECKSUM) != 0;
 
       ByteBufferOutputStream out =
-          new ByteBufferOutputStream(
-              CodecSupport.initialCapacity(
-                  statedSize, input.length(), maxBytes));
+          new ByteBufferOutputStream(CodecSupport.initialCapacity(statedSize, input.length(), maxBytes));
       while (true) {
         int word = in.getInt();
         if (word == 0) {
@@ -136,11 +134,11 @@ final class Lz4FrameCodec implements CompressionCodec {
             throw malformed("block checksum does not match");
           }
         }
-        int room = (int) Math.min(maxBlockSize, (long) maxBytes - out.position());
         if (uncompressed) {
           CodecSupport.checkLimit((long) out.position() + blockLength, maxBytes, "lz4");
           out.write(input.array(), blockAt, blockLength);
         } else {
+          int room = (int) Math.min(maxBlockSize, (long) maxBytes - out.position());
           if (room <= 0) {
             CodecSupport.checkLimit(out.position() + 1L, maxBytes, "lz4");
           }
