@@ -110,8 +110,4 @@ final class CheckpointFile {
   void writeLong(long value) throws IOException {
     write(List.of(Long.toString(value)));
   }
-
-  void deleteTmp() throws IOException {
-    Files.deleteIfExists(tmp);
-  }
 }

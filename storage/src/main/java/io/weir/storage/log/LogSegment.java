@@ -80,14 +80,6 @@ final class LogSegment implements Closeable {
     }
   }
 
-  static Path indexFile(Path dir, long baseOffset) {
-    return dir.resolve(fileName(baseOffset, INDEX_SUFFIX));
-  }
-
-  static Path timeIndexFile(Path dir, long baseOffset) {
-    return dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX));
-  }
-
   /**
    * Opens (or creates) the segment at {@code baseOffset} in {@code dir}. Index files that are
    * missing are created empty; the caller checks them ({@link #indexesLookSane}) and recovers the

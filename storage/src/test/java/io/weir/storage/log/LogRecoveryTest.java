@@ -76,6 +76,14 @@ class LogRecoveryTest {
     }
   }
 
+  Path indexFile(long segmentBase) {
+    return LogSegment.files(dir(), segmentBase, "").get(1);
+  }
+
+  Path timeIndexFile(long segmentBase) {
+    return LogSegment.files(dir(), segmentBase, "").get(2);
+  }
+
   Path logFile(long segmentBase) {
     return dir().resolve(LogSegment.fileName(segmentBase, ".log"));
   }
@@ -256,12 +264,12 @@ class LogRecoveryTest {
       before = readAll(log);
     }
     long first = 0;
-    Files.delete(LogSegment.indexFile(dir(), first));
-    Files.delete(LogSegment.timeIndexFile(dir(), first));
+    Files.delete(indexFile(first));
+    Files.delete(timeIndexFile(first));
     try (Log log = open()) {
       assertFalse(log.recoveredFromUncleanShutdown());
-      assertTrue(Files.size(LogSegment.indexFile(dir(), first)) > 0, "offset index rebuilt");
-      assertTrue(Files.size(LogSegment.timeIndexFile(dir(), first)) > 0, "time index rebuilt");
+      assertTrue(Files.size(indexFile(first)) > 0, "offset index rebuilt");
+      assertTrue(Files.size(timeIndexFile(first)) > 0, "time index rebuilt");
       assertEquals(values(before), values(readAll(log)));
       assertEquals(OptionalLong.of(3 * 5), log.offsetForTimestamp(105));
     }
@@ -279,11 +287,11 @@ class LogRecoveryTest {
       bases = log.segmentBaseOffsets();
     }
     Random random = new Random(42);
-    Path index = LogSegment.indexFile(dir(), bases.get(1));
+    Path index = indexFile(bases.get(1));
     byte[] garbage = new byte[(int) Files.size(index)];
     random.nextBytes(garbage);
     Files.write(index, garbage);
-    Path timeIndex = LogSegment.timeIndexFile(dir(), bases.get(0));
+    Path timeIndex = timeIndexFile(bases.get(0));
     Files.write(timeIndex, new byte[] {1, 2, 3, 4, 5}); // not a whole entry
     try (Log log = open()) {
       assertEquals(values(before), values(readAll(log)));

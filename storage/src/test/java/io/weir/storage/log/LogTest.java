@@ -100,6 +100,22 @@ class LogTest {
   }
 
   @Test
+  void fileRecordsSendStraightFromTheFile() throws Exception {
+    try (Log log = open(LogConfig.defaults())) {
+      MemoryRecords records = batch(5, 4, "y");
+      log.appendAsLeader(records, 3);
+      FileRecords slice = log.read(0, 1 << 20, Long.MAX_VALUE, true).records();
+      Path out = tmp.resolve("sent");
+      try (java.nio.channels.FileChannel target =
+          java.nio.channels.FileChannel.open(
+              out, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+        assertEquals(slice.sizeInBytes(), slice.writeTo(target));
+      }
+      assertArrayEquals(bytesOf(records.buffer()), Files.readAllBytes(out));
+    }
+  }
+
+  @Test
   void readFromTheMiddleOfABatchReturnsTheWholeBatch() throws Exception {
     try (Log log = open(LogConfig.defaults())) {
       log.appendAsLeader(batch(1, 5, "a"), 0);
