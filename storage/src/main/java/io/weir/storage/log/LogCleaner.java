@@ -31,6 +31,9 @@ import java.util.zip.CRC32C;
  * was truncated or deleted meanwhile is simply not swapped.
  */
 public final class LogCleaner {
+  /** Keys a pass maps at most by default (roughly 100 bytes of heap each). */
+  public static final int DEFAULT_MAX_MAP_KEYS = 500_000;
+
   /** What one pass did. */
   public record CleanerStats(
       int segmentsCleaned,
@@ -38,19 +41,39 @@ public final class LogCleaner {
       long recordsKept,
       long tombstonesDropped,
       long bytesBefore,
-      long bytesAfter) {}
+      long bytesAfter) {
+    static final CleanerStats NONE = new CleanerStats(0, 0, 0, 0, 0, 0);
+  }
+
+  private final int maxMapKeys;
+
+  public LogCleaner() {
+    this(DEFAULT_MAX_MAP_KEYS);
+  }
+
+  /**
+   * @param maxMapKeys bound on the key map of one pass (Kafka's dedupe buffer): a pass stops
+   *     mapping after the segment that reaches it and cleans only the segments mapped, which is
+   *     safe because any later record of a key is newer than those it drops
+   */
+  public LogCleaner(int maxMapKeys) {
+    if (maxMapKeys < 1) {
+      throw new IllegalArgumentException("maxMapKeys must be at least 1, was " + maxMapKeys);
+    }
+    this.maxMapKeys = maxMapKeys;
+  }
 
   /**
    * Cleans the inactive segments whose offsets all lie below {@code uncleanableOffset} (pass the
    * high watermark, so records not yet replicated are never compacted away). Does nothing unless
-   * the log's cleanup policy includes compact.
+   * the log's cleanup policy includes compact. A segment with nothing to drop is left as it is.
    *
    * @throws LogStorageException on an I/O error, which takes the log offline
    */
   public CleanerStats clean(Log log, long uncleanableOffset) {
     LogConfig config = log.config();
     if (!config.cleanupPolicy().compacts()) {
-      return new CleanerStats(0, 0, 0, 0, 0, 0);
+      return CleanerStats.NONE;
     }
     List<LogSegment> segments = log.inactiveSegmentsBelow(uncleanableOffset);
     List<Integer> sizes = new ArrayList<>(segments.size());
@@ -58,43 +81,32 @@ public final class LogCleaner {
       sizes.add(s.sizeInBytes());
     }
     try {
-      Map<ByteBuffer, Long> latest = buildOffsetMap(segments, sizes);
-      long tombstoneHorizon = log.nowMs() - config.deleteRetentionMs();
+      Map<ByteBuffer, Long> latest = new HashMap<>();
+      int mapped = 0;
+      while (mapped < segments.size() && latest.size() < maxMapKeys) {
+        mapKeys(segments.get(mapped), sizes.get(mapped), latest);
+        mapped++;
+      }
+      Retention retention = new Retention(latest, log.nowMs() - config.deleteRetentionMs());
       long read = 0;
       long kept = 0;
       long tombstones = 0;
       long before = 0;
       long after = 0;
       int cleaned = 0;
-      for (int i = 0; i < segments.size(); i++) {
+      for (int i = 0; i < mapped; i++) {
         LogSegment original = segments.get(i);
-        Path dir = original.logFile().getParent();
-        for (Path stale : LogSegment.files(dir, original.baseOffset, Log.CLEANED_SUFFIX)) {
-          Files.deleteIfExists(stale);
+        if (!hasRecordsToDrop(original, sizes.get(i), retention)) {
+          continue;
         }
-        LogSegment copy =
-            LogSegment.open(
-                dir,
-                original.baseOffset,
-                config,
-                log.nowMs(),
-                log.channels(),
-                Log.CLEANED_SUFFIX);
-        SegmentResult result;
-        try {
-          result = copyRetained(original, sizes.get(i), copy, latest, tombstoneHorizon);
-          copy.becomeInactive();
-          copy.flush();
-        } finally {
-          copy.close();
-        }
+        SegmentResult result = writeCleanedCopy(log, original, sizes.get(i), retention);
         if (log.replaceSegment(original, sizes.get(i))) {
           cleaned++;
-          read += result.read;
-          kept += result.kept;
-          tombstones += result.tombstonesDropped;
+          read += result.read();
+          kept += result.kept();
+          tombstones += result.tombstonesDropped();
           before += sizes.get(i);
-          after += copy.sizeInBytes();
+          after += result.bytes();
         }
       }
       return new CleanerStats(cleaned, read, kept, tombstones, before, after);
@@ -103,72 +115,103 @@ public final class LogCleaner {
         if (!log.holdsUnchanged(segments.get(i), sizes.get(i))) {
           // Retention or truncation removed a segment under us (closing its channel): not a
           // disk failure. The next pass starts from the log as it is then.
-          return new CleanerStats(0, 0, 0, 0, 0, 0);
+          return CleanerStats.NONE;
         }
       }
       throw log.markOffline("clean", e);
     }
   }
 
-  private static Map<ByteBuffer, Long> buildOffsetMap(List<LogSegment> segments, List<Integer> sizes)
+  private static void mapKeys(LogSegment segment, int size, Map<ByteBuffer, Long> latest)
       throws IOException {
-    Map<ByteBuffer, Long> latest = new HashMap<>();
-    for (int i = 0; i < segments.size(); i++) {
-      LogSegment segment = segments.get(i);
-      for (BatchHeader header : headers(segment, sizes.get(i))) {
-        RecordBatch batch = segment.readBatch(header);
-        if (batch.isControlBatch()) {
-          continue;
-        }
-        for (Record record : batch.records()) {
-          if (record.hasKey()) {
-            latest.put(copyOf(record.key()), record.offset());
-          }
+    for (BatchHeader header : headers(segment, size)) {
+      RecordBatch batch = segment.readBatch(header);
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      for (Record record : batch.records()) {
+        if (record.hasKey()) {
+          latest.put(copyOf(record.key()), record.offset());
         }
       }
     }
-    return latest;
   }
 
-  private record SegmentResult(long read, long kept, long tombstonesDropped) {}
+  /** Which records a pass keeps: the latest per key, tombstones only until their horizon. */
+  private record Retention(Map<ByteBuffer, Long> latest, long tombstoneHorizon) {
+    boolean isLatest(Record record) {
+      Long latestOffset = record.hasKey() ? latest.get(record.key()) : null;
+      return latestOffset != null && latestOffset == record.offset();
+    }
 
-  private static SegmentResult copyRetained(
-      LogSegment original,
-      int size,
-      LogSegment copy,
-      Map<ByteBuffer, Long> latest,
-      long tombstoneHorizon)
+    boolean isExpiredTombstone(Record record) {
+      return !record.hasValue() && record.timestamp() < tombstoneHorizon;
+    }
+  }
+
+  private static boolean hasRecordsToDrop(LogSegment segment, int size, Retention retention)
       throws IOException {
+    for (BatchHeader header : headers(segment, size)) {
+      RecordBatch batch = segment.readBatch(header);
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      for (Record record : batch.records()) {
+        if (!retention.isLatest(record) || retention.isExpiredTombstone(record)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private record SegmentResult(long read, long kept, long tombstonesDropped, long bytes) {}
+
+  /** Writes the kept batches to the segment's {@code .cleaned} files, synced and closed. */
+  private static SegmentResult writeCleanedCopy(
+      Log log, LogSegment original, int size, Retention retention) throws IOException {
+    Path dir = original.logFile().getParent();
+    for (Path stale : LogSegment.files(dir, original.baseOffset, Log.CLEANED_SUFFIX)) {
+      Files.deleteIfExists(stale);
+    }
+    LogSegment copy =
+        LogSegment.open(
+            dir, original.baseOffset, log.config(), log.nowMs(), log.channels(), Log.CLEANED_SUFFIX);
     long read = 0;
     long kept = 0;
     long tombstonesDropped = 0;
-    for (BatchHeader header : headers(original, size)) {
-      RecordBatch batch = original.readBatch(header);
-      if (batch.isControlBatch()) {
-        copy.append(batch.buffer());
-        continue;
-      }
-      List<Record> retained = new ArrayList<>(batch.recordCount());
-      for (Record record : batch.records()) {
-        read++;
-        Long latestOffset = record.hasKey() ? latest.get(record.key()) : null;
-        if (latestOffset == null || latestOffset != record.offset()) {
+    try {
+      for (BatchHeader header : headers(original, size)) {
+        RecordBatch batch = original.readBatch(header);
+        if (batch.isControlBatch()) {
+          copy.append(batch.buffer());
           continue;
         }
-        if (!record.hasValue() && record.timestamp() < tombstoneHorizon) {
-          tombstonesDropped++;
-          continue;
+        List<Record> retained = new ArrayList<>(batch.recordCount());
+        for (Record record : batch.records()) {
+          read++;
+          if (!retention.isLatest(record)) {
+            continue;
+          }
+          if (retention.isExpiredTombstone(record)) {
+            tombstonesDropped++;
+            continue;
+          }
+          retained.add(record);
         }
-        retained.add(record);
+        kept += retained.size();
+        if (retained.size() == batch.recordCount()) {
+          copy.append(batch.buffer());
+        } else if (!retained.isEmpty()) {
+          copy.append(rebuild(batch, retained));
+        }
       }
-      kept += retained.size();
-      if (retained.size() == batch.recordCount()) {
-        copy.append(batch.buffer());
-      } else if (!retained.isEmpty()) {
-        copy.append(rebuild(batch, retained));
-      }
+      copy.becomeInactive();
+      copy.flush();
+    } finally {
+      copy.close();
     }
-    return new SegmentResult(read, kept, tombstonesDropped);
+    return new SegmentResult(read, kept, tombstonesDropped, copy.sizeInBytes());
   }
 
   /**

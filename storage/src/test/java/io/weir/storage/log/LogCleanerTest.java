@@ -95,6 +95,10 @@ class LogCleanerTest {
       assertSame(active, log.segmentsForTest().lastEntry().getValue());
       assertArrayEquals(activeBytes, Files.readAllBytes(active.logFile()));
       assertEquals(200, log.logEndOffset());
+      // A second pass finds nothing to drop and rewrites nothing.
+      LogSegment firstSegment = log.segmentsForTest().firstEntry().getValue();
+      assertEquals(0, cleaner.clean(log, Long.MAX_VALUE).segmentsCleaned());
+      assertSame(firstSegment, log.segmentsForTest().firstEntry().getValue());
       assertEquals(200, log.appendAsLeader(keyed(clock.get(), "k0", "new"), 0).firstOffset());
     }
   }
@@ -184,6 +188,22 @@ class LogCleanerTest {
         }
       }
       assertEquals(60 - bound + 1, readAll(log).size());
+    }
+  }
+
+  @Test
+  void aBoundedKeyMapCleansOnlyTheSegmentsItCovers() throws Exception {
+    try (Log log = open()) {
+      for (int i = 0; i < 60; i++) {
+        put(log, "k" + i % 2, "v" + i);
+      }
+      List<Long> bases = log.segmentBaseOffsets();
+      assertTrue(bases.size() > 3);
+      LogCleaner.CleanerStats stats = new LogCleaner(2).clean(log, Long.MAX_VALUE);
+      assertEquals(1, stats.segmentsCleaned());
+      List<Record> after = readAll(log);
+      assertEquals(2, after.stream().filter(r -> r.offset() < bases.get(1)).count());
+      assertEquals(60 - bases.get(1), after.stream().filter(r -> r.offset() >= bases.get(1)).count());
     }
   }
 
