@@ -289,6 +289,23 @@ class LogTest {
   }
 
   @Test
+  void segmentsWithEmptyIndexesReopen() throws Exception {
+    try (Log log = open(LogConfig.defaults())) {
+      log.appendAsLeader(batch(1, 1, "a"), 0);
+      log.roll();
+      log.appendAsLeader(batch(2, 1, "b"), 0);
+      log.roll();
+      log.roll(); // the active segment is empty: no new segment
+    }
+    assertEquals(0, Files.size(tmp.resolve("topic-0").resolve(LogSegment.fileName(0, ".index"))));
+    try (Log log = open(LogConfig.defaults())) {
+      assertEquals(List.of(0L, 1L, 2L), log.segmentBaseOffsets());
+      assertEquals(List.of("a0", "b0"), values(readAll(log)));
+      assertEquals(OptionalLong.of(1), log.offsetForTimestamp(2));
+    }
+  }
+
+  @Test
   void concurrentReaderSeesOnlyWholeBatches() throws Exception {
     try (Log log = open(small())) {
       List<Throwable> failures = new ArrayList<>();
