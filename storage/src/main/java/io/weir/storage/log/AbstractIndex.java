@@ -24,7 +24,8 @@ abstract class AbstractIndex implements Closeable {
   private final int entrySize;
   private final boolean lengthIsWhole; // false: the file was not a whole number of entries
   final boolean existed; // false: created by this open, so it may lack entries the log needs
-  private volatile MappedByteBuffer mmap; // replaced under the log lock on resize
+  private volatile MappedByteBuffer mmap; // replaced under the log lock on resize; readers
+  // read it after `entries`
   private volatile int entries; // written under the log lock after the entry bytes
   private int maxEntries; // log lock
 
@@ -50,10 +51,6 @@ abstract class AbstractIndex implements Closeable {
 
   private int roundDown(int bytes) {
     return bytes / entrySize * entrySize;
-  }
-
-  final int entrySize() {
-    return entrySize;
   }
 
   final int entries() {
@@ -91,9 +88,10 @@ abstract class AbstractIndex implements Closeable {
 
   /** The last slot whose key is at most {@code target}, or -1 if every key is larger. */
   final int largestLowerBound(long target) {
+    int hi = entries - 1;
+    // Read after `entries`: a mapping replaced by a resize is then at least as new as the count.
     MappedByteBuffer buffer = mmap;
     int lo = 0;
-    int hi = entries - 1;
     int found = -1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;

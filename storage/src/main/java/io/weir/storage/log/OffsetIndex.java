@@ -32,9 +32,8 @@ final class OffsetIndex extends AbstractIndex {
 
   /** Greatest entry with offset at most {@code offset}; (base offset, 0) if there is none. */
   Entry lookup(long offset) {
-    MappedByteBuffer buffer = mmap();
     int slot = largestLowerBound(offset - baseOffset);
-    return slot < 0 ? new Entry(baseOffset, 0) : entryAt(buffer, slot);
+    return slot < 0 ? new Entry(baseOffset, 0) : entryAt(mmap(), slot);
   }
 
   /** The last entry, or null if the index is empty. */

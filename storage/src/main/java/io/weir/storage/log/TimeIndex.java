@@ -32,9 +32,8 @@ final class TimeIndex extends AbstractIndex {
 
   /** Greatest entry with timestamp at most {@code timestamp}, or null if there is none. */
   Entry lookup(long timestamp) {
-    MappedByteBuffer buffer = mmap();
     int slot = largestLowerBound(timestamp);
-    return slot < 0 ? null : entryAt(buffer, slot);
+    return slot < 0 ? null : entryAt(mmap(), slot);
   }
 
   Entry lastEntry() {
@@ -67,9 +66,8 @@ final class TimeIndex extends AbstractIndex {
 
   /** Removes entries pointing at offsets at or above {@code offset}. */
   void truncateTo(long offset) {
+    int keep = entries();
     MappedByteBuffer buffer = mmap();
-    int n = entries();
-    int keep = n;
     while (keep > 0 && entryAt(buffer, keep - 1).offset() >= offset) {
       keep--;
     }
