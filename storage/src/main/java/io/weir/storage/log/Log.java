@@ -73,6 +73,7 @@ public final class Log implements Closeable {
       ConcurrentSkipListMap<Long, LogSegment> segments,
       LeaderEpochFileCache epochCache,
       long logStartOffset,
+      long logEndOffset,
       boolean recoveredFromUncleanShutdown) {
     this.dir = dir;
     this.config = config;
@@ -82,11 +83,13 @@ public final class Log implements Closeable {
     this.epochCache = epochCache;
     this.recoveryPointFile = new CheckpointFile(dir.resolve(RECOVERY_POINT_CHECKPOINT));
     this.logStartOffsetFile = new CheckpointFile(dir.resolve(LOG_START_OFFSET_CHECKPOINT));
-    this.logStartOffset = logStartOffset;
+    this.logStartOffset = Math.min(logStartOffset, logEndOffset);
+    this.recoveryPoint = logEndOffset;
     this.recoveredFromUncleanShutdown = recoveredFromUncleanShutdown;
     LogSegment active = segments.lastEntry().getValue();
     this.lastFlushMs = clock.getAsLong();
-    this.endOffsetMetadata = new LogOffsetMetadata(-1, active.baseOffset, active.sizeInBytes());
+    this.endOffsetMetadata =
+        new LogOffsetMetadata(logEndOffset, active.baseOffset, active.sizeInBytes());
   }
 
   public static Log open(Path dir, LogConfig config, LongSupplier clock) {
@@ -121,18 +124,20 @@ public final class Log implements Closeable {
       long logStartOffset,
       boolean unclean)
       throws IOException {
+    long logEndOffset = segments.lastEntry().getValue().readNextOffset();
     Log result =
-        new Log(dir, config, clock, channels, segments, epochCache, logStartOffset, unclean);
-    LogSegment active = segments.lastEntry().getValue();
-    long logEndOffset = active.readNextOffset();
-    result.endOffsetMetadata =
-        new LogOffsetMetadata(logEndOffset, active.baseOffset, active.sizeInBytes());
-    if (result.logStartOffset > logEndOffset) {
-      result.logStartOffset = logEndOffset;
-    }
+        new Log(
+            dir,
+            config,
+            clock,
+            channels,
+            segments,
+            epochCache,
+            logStartOffset,
+            logEndOffset,
+            unclean);
     epochCache.truncateFromEnd(logEndOffset);
     epochCache.truncateFromStart(result.logStartOffset);
-    result.recoveryPoint = logEndOffset;
     result.recoveryPointFile.writeLong(logEndOffset);
     result.logStartOffsetFile.writeLong(result.logStartOffset);
     return result;
