@@ -315,15 +315,7 @@ public final class Log implements Closeable {
 
   /** Starts a new active segment at the log end offset (no-op if the active one is empty). */
   public void roll() {
-    lock.lock();
-    try {
-      checkOnline();
-      roll(logEndOffset());
-    } catch (IOException e) {
-      throw markOffline("roll", e);
-    } finally {
-      lock.unlock();
-    }
+    underLock("roll", () -> roll(logEndOffset()));
   }
 
   private LogSegment roll(long newBaseOffset) throws IOException {
@@ -449,62 +441,55 @@ public final class Log implements Closeable {
     if (targetOffset < 0) {
       throw new IllegalArgumentException("cannot truncate to negative offset " + targetOffset);
     }
-    lock.lock();
-    try {
-      checkOnline();
-      if (targetOffset >= logEndOffset()) {
-        return false;
-      }
-      if (targetOffset < logStartOffset) {
-        truncateFullyAndStartAt(targetOffset);
-        return true;
-      }
-      for (LogSegment s : new ArrayList<>(segments.tailMap(targetOffset, false).values())) {
-        segments.remove(s.baseOffset);
-        s.delete();
-      }
-      LogSegment active = segments.lastEntry().getValue();
-      active.truncateTo(targetOffset);
-      active.becomeActive();
-      truncations++;
-      endOffsetMetadata =
-          new LogOffsetMetadata(targetOffset, active.baseOffset, active.sizeInBytes());
-      epochCache.truncateFromEnd(targetOffset);
-      if (recoveryPoint > targetOffset) {
-        recoveryPoint = targetOffset;
-        recoveryPointFile.writeLong(targetOffset);
-      }
-      return true;
-    } catch (IOException e) {
-      throw markOffline("truncateTo", e);
-    } finally {
-      lock.unlock();
-    }
+    return underLock(
+        "truncateTo",
+        () -> {
+          if (targetOffset >= logEndOffset()) {
+            return false;
+          }
+          if (targetOffset < logStartOffset) {
+            truncateFullyAndStartAt(targetOffset);
+            return true;
+          }
+          for (LogSegment s : new ArrayList<>(segments.tailMap(targetOffset, false).values())) {
+            segments.remove(s.baseOffset);
+            s.delete();
+          }
+          LogSegment active = segments.lastEntry().getValue();
+          active.truncateTo(targetOffset);
+          active.becomeActive();
+          truncations++;
+          endOffsetMetadata =
+              new LogOffsetMetadata(targetOffset, active.baseOffset, active.sizeInBytes());
+          epochCache.truncateFromEnd(targetOffset);
+          if (recoveryPoint > targetOffset) {
+            recoveryPoint = targetOffset;
+            recoveryPointFile.writeLong(targetOffset);
+          }
+          return true;
+        });
   }
 
   /** Deletes every segment and restarts the log, empty, at {@code newOffset}. */
   public void truncateFullyAndStartAt(long newOffset) {
-    lock.lock();
-    try {
-      checkOnline();
-      for (LogSegment s : new ArrayList<>(segments.values())) {
-        segments.remove(s.baseOffset);
-        s.delete();
-      }
-      LogSegment fresh = LogSegment.open(dir, newOffset, config, clock.getAsLong(), channels);
-      segments.put(newOffset, fresh);
-      truncations++;
-      endOffsetMetadata = new LogOffsetMetadata(newOffset, newOffset, 0);
-      logStartOffset = newOffset;
-      recoveryPoint = newOffset;
-      epochCache.clear();
-      logStartOffsetFile.writeLong(newOffset);
-      recoveryPointFile.writeLong(newOffset);
-    } catch (IOException e) {
-      throw markOffline("truncateFullyAndStartAt", e);
-    } finally {
-      lock.unlock();
-    }
+    underLock(
+        "truncateFullyAndStartAt",
+        () -> {
+          for (LogSegment s : new ArrayList<>(segments.values())) {
+            segments.remove(s.baseOffset);
+            s.delete();
+          }
+          LogSegment fresh = LogSegment.open(dir, newOffset, config, clock.getAsLong(), channels);
+          segments.put(newOffset, fresh);
+          truncations++;
+          endOffsetMetadata = new LogOffsetMetadata(newOffset, newOffset, 0);
+          logStartOffset = newOffset;
+          recoveryPoint = newOffset;
+          epochCache.clear();
+          logStartOffsetFile.writeLong(newOffset);
+          recoveryPointFile.writeLong(newOffset);
+          return null;
+        });
   }
 
   /**
@@ -514,24 +499,20 @@ public final class Log implements Closeable {
    * @return true if the start offset moved
    */
   public boolean maybeIncrementLogStartOffset(long newStart) {
-    lock.lock();
-    try {
-      checkOnline();
-      if (newStart > logEndOffset()) {
-        throw new OffsetOutOfRangeException(
-            "cannot move the start of log " + dir + " to " + newStart + ", past its end "
-                + logEndOffset());
-      }
-      if (newStart <= logStartOffset) {
-        return false;
-      }
-      setLogStartOffset(newStart);
-      return true;
-    } catch (IOException e) {
-      throw markOffline("maybeIncrementLogStartOffset", e);
-    } finally {
-      lock.unlock();
-    }
+    return underLock(
+        "maybeIncrementLogStartOffset",
+        () -> {
+          if (newStart > logEndOffset()) {
+            throw new OffsetOutOfRangeException(
+                "cannot move the start of log " + dir + " to " + newStart + ", past its end "
+                    + logEndOffset());
+          }
+          if (newStart <= logStartOffset) {
+            return false;
+          }
+          setLogStartOffset(newStart);
+          return true;
+        });
   }
 
   private void setLogStartOffset(long newStart) throws IOException {
@@ -554,48 +535,44 @@ public final class Log implements Closeable {
    * @return the number of segments deleted
    */
   public int deleteOldSegments() {
-    lock.lock();
-    try {
-      checkOnline();
-      LogConfig cfg = config;
-      long now = clock.getAsLong();
-      List<LogSegment> all = new ArrayList<>(segments.values());
-      long remaining = size();
-      int deletable = 0;
-      for (int i = 0; i < all.size() - 1; i++) {
-        LogSegment s = all.get(i);
-        boolean belowStart = all.get(i + 1).baseOffset <= logStartOffset;
-        boolean expired =
-            cfg.cleanupPolicy().deletes()
-                && cfg.retentionMs() >= 0
-                && now - s.largestTimestamp() > cfg.retentionMs();
-        boolean overSize =
-            cfg.cleanupPolicy().deletes()
-                && cfg.retentionBytes() >= 0
-                && remaining - s.sizeInBytes() >= cfg.retentionBytes();
-        if (!belowStart && !expired && !overSize) {
-          break;
-        }
-        remaining -= s.sizeInBytes();
-        deletable++;
-      }
-      if (deletable == 0) {
-        return 0;
-      }
-      for (LogSegment s : all.subList(0, deletable)) {
-        segments.remove(s.baseOffset);
-        s.delete();
-      }
-      long firstBase = segments.firstKey();
-      if (firstBase > logStartOffset) {
-        setLogStartOffset(firstBase);
-      }
-      return deletable;
-    } catch (IOException e) {
-      throw markOffline("deleteOldSegments", e);
-    } finally {
-      lock.unlock();
-    }
+    return underLock(
+        "deleteOldSegments",
+        () -> {
+          LogConfig cfg = config;
+          long now = clock.getAsLong();
+          List<LogSegment> all = new ArrayList<>(segments.values());
+          long remaining = size();
+          int deletable = 0;
+          for (int i = 0; i < all.size() - 1; i++) {
+            LogSegment s = all.get(i);
+            boolean belowStart = all.get(i + 1).baseOffset <= logStartOffset;
+            boolean expired =
+                cfg.cleanupPolicy().deletes()
+                    && cfg.retentionMs() >= 0
+                    && now - s.largestTimestamp() > cfg.retentionMs();
+            boolean overSize =
+                cfg.cleanupPolicy().deletes()
+                    && cfg.retentionBytes() >= 0
+                    && remaining - s.sizeInBytes() >= cfg.retentionBytes();
+            if (!belowStart && !expired && !overSize) {
+              break;
+            }
+            remaining -= s.sizeInBytes();
+            deletable++;
+          }
+          if (deletable == 0) {
+            return 0;
+          }
+          for (LogSegment s : all.subList(0, deletable)) {
+            segments.remove(s.baseOffset);
+            s.delete();
+          }
+          long firstBase = segments.firstKey();
+          if (firstBase > logStartOffset) {
+            setLogStartOffset(firstBase);
+          }
+          return deletable;
+        });
   }
 
   /** Whether {@code flush.messages} or {@code flush.ms} calls for a flush now. Under the lock. */
@@ -759,38 +736,34 @@ public final class Log implements Closeable {
    * the new indexes follow.
    */
   boolean replaceSegment(LogSegment original, int originalSize) {
-    lock.lock();
-    try {
-      checkOnline();
-      List<Path> cleaned = LogSegment.files(dir, original.baseOffset, CLEANED_SUFFIX);
-      if (!holdsUnchanged(original, originalSize)) {
-        for (Path p : cleaned) {
-          Files.deleteIfExists(p);
-        }
-        return false;
-      }
-      List<Path> live = LogSegment.files(dir, original.baseOffset, "");
-      Files.deleteIfExists(live.get(1));
-      Files.deleteIfExists(live.get(2));
-      for (int i = 0; i < live.size(); i++) {
-        Files.move(
-            cleaned.get(i),
-            live.get(i),
-            StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      }
-      CheckpointFile.fsyncDirectory(dir);
-      LogSegment swapped =
-          LogSegment.open(dir, original.baseOffset, config, clock.getAsLong(), channels);
-      segments.put(original.baseOffset, swapped);
-      // Readers still holding the old segment fail on its closed channel and retry (see read).
-      original.channel().close();
-      return true;
-    } catch (IOException e) {
-      throw markOffline("replaceSegment", e);
-    } finally {
-      lock.unlock();
-    }
+    return underLock(
+        "replaceSegment",
+        () -> {
+          List<Path> cleaned = LogSegment.files(dir, original.baseOffset, CLEANED_SUFFIX);
+          if (!holdsUnchanged(original, originalSize)) {
+            for (Path p : cleaned) {
+              Files.deleteIfExists(p);
+            }
+            return false;
+          }
+          List<Path> live = LogSegment.files(dir, original.baseOffset, "");
+          Files.deleteIfExists(live.get(1));
+          Files.deleteIfExists(live.get(2));
+          for (int i = 0; i < live.size(); i++) {
+            Files.move(
+                cleaned.get(i),
+                live.get(i),
+                StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+          }
+          CheckpointFile.fsyncDirectory(dir);
+          LogSegment swapped =
+              LogSegment.open(dir, original.baseOffset, config, clock.getAsLong(), channels);
+          segments.put(original.baseOffset, swapped);
+          // Readers still holding the old segment fail on its closed channel and retry (see read).
+          original.channel().close();
+          return true;
+        });
   }
 
   long nowMs() {
@@ -801,6 +774,27 @@ public final class Log implements Closeable {
     LogStorageException cause = offline;
     if (cause != null) {
       throw new LogStorageException("log " + dir + " is offline: " + cause.getMessage(), cause);
+    }
+  }
+
+  @FunctionalInterface
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs a mutation as the log's single writer: under the lock, failing fast if the log is
+   * offline, and taking it offline if the action hits an I/O error.
+   */
+  private <T> T underLock(String operation, IoAction<T> action) {
+    lock.lock();
+    try {
+      checkOnline();
+      return action.run();
+    } catch (IOException e) {
+      throw markOffline(operation, e);
+    } finally {
+      lock.unlock();
     }
   }
 

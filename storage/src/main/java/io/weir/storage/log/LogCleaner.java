@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -124,17 +125,35 @@ public final class LogCleaner {
 
   private static void mapKeys(LogSegment segment, int size, Map<ByteBuffer, Long> latest)
       throws IOException {
+    findRecord(
+        segment,
+        size,
+        record -> {
+          if (record.hasKey()) {
+            latest.put(copyOf(record.key()), record.offset());
+          }
+          return false;
+        });
+  }
+
+  /**
+   * Visits the records of the segment's data batches (not control batches) in offset order until
+   * {@code stop} returns true; returns whether it did.
+   */
+  private static boolean findRecord(LogSegment segment, int size, Predicate<Record> stop)
+      throws IOException {
     for (BatchHeader header : headers(segment, size)) {
       RecordBatch batch = segment.readBatch(header);
       if (batch.isControlBatch()) {
         continue;
       }
       for (Record record : batch.records()) {
-        if (record.hasKey()) {
-          latest.put(copyOf(record.key()), record.offset());
+        if (stop.test(record)) {
+          return true;
         }
       }
     }
+    return false;
   }
 
   /** Which records a pass keeps: the latest per key, tombstones only until their horizon. */
@@ -151,18 +170,8 @@ public final class LogCleaner {
 
   private static boolean hasRecordsToDrop(LogSegment segment, int size, Retention retention)
       throws IOException {
-    for (BatchHeader header : headers(segment, size)) {
-      RecordBatch batch = segment.readBatch(header);
-      if (batch.isControlBatch()) {
-        continue;
-      }
-      for (Record record : batch.records()) {
-        if (!retention.isLatest(record) || retention.isExpiredTombstone(record)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return findRecord(
+        segment, size, r -> !retention.isLatest(r) || retention.isExpiredTombstone(r));
   }
 
   private record SegmentResult(long read, long kept, long tombstonesDropped, long bytes) {}
