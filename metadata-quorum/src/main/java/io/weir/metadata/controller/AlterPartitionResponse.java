@@ -4,7 +4,7 @@ import io.weir.metadata.image.PartitionRegistration;
 
 /** The partition as it will be once committed, or an error (then {@code partition} is null). */
 public record AlterPartitionResponse(ApiError error, PartitionRegistration partition) {
-    static AlterPartitionResponse error(Errors error, String message) {
+    static AlterPartitionResponse failed(Errors error, String message) {
         return new AlterPartitionResponse(ApiError.of(error, message), null);
     }
 }

@@ -6,7 +6,7 @@ package io.weir.metadata.controller;
  */
 public record BrokerHeartbeatReply(ApiError error, boolean isCaughtUp, boolean isFenced,
                                    boolean inControlledShutdown, boolean shouldShutDown) {
-    static BrokerHeartbeatReply error(ApiError error) {
+    static BrokerHeartbeatReply failed(ApiError error) {
         return new BrokerHeartbeatReply(error, false, true, false, false);
     }
 }

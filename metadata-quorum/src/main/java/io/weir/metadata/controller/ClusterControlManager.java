@@ -87,7 +87,7 @@ final class ClusterControlManager {
                                                             long nowMs) {
         ApiError error = checkBrokerEpoch(image.cluster(), req.brokerId(), req.brokerEpoch());
         if (!error.isSuccess()) {
-            return ControllerResult.noRecords(BrokerHeartbeatReply.error(error));
+            return ControllerResult.noRecords(BrokerHeartbeatReply.failed(error));
         }
         heartbeats.touch(req.brokerId(), nowMs);
         BrokerRegistration b = image.cluster().broker(req.brokerId());
@@ -129,6 +129,22 @@ final class ClusterControlManager {
         }
         buffer.add(MetadataRecords.fence(b));
         return buffer.result(new BrokerHeartbeatReply(ApiError.NONE, caughtUp, true, true, true));
+    }
+
+    /** Removes a decommissioned broker, fencing it first if needed so its leaderships move. */
+    ControllerResult<ApiError> unregisterBroker(MetadataImage image, int brokerId) {
+        BrokerRegistration b = image.cluster().broker(brokerId);
+        if (b == null) {
+            return ControllerResult.noRecords(
+                    ApiError.of(Errors.BROKER_ID_NOT_REGISTERED, "Broker " + brokerId + " is not registered."));
+        }
+        RecordBuffer buffer = new RecordBuffer(image);
+        if (!b.fenced()) {
+            buffer.add(MetadataRecords.fence(b));
+            buffer.addAll(replication.changesForIneligibleBroker(buffer.image(), brokerId));
+        }
+        buffer.add(MetadataRecords.unregister(b));
+        return buffer.result(ApiError.NONE);
     }
 
     /** Fences every unfenced broker whose session expired; the response lists them. */

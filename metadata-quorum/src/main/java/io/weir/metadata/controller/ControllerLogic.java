@@ -63,6 +63,10 @@ public final class ControllerLogic {
         return cluster.fenceStaleBrokers(image, nowMs);
     }
 
+    public ControllerResult<ApiError> unregisterBroker(MetadataImage image, int brokerId) {
+        return cluster.unregisterBroker(image, brokerId);
+    }
+
     public ControllerResult<AlterPartitionResponse> alterPartition(MetadataImage image, AlterPartitionRequest request) {
         return replication.alterPartition(image, request);
     }

@@ -9,6 +9,7 @@ import io.weir.proto.v1.MetadataRecord;
 import io.weir.proto.v1.RemoveTopicRecord;
 import io.weir.proto.v1.TopicRecord;
 import io.weir.proto.v1.UnfenceBrokerRecord;
+import io.weir.proto.v1.UnregisterBrokerRecord;
 
 /** Shorthands that wrap each record kind in a {@link MetadataRecord}. */
 final class MetadataRecords {
@@ -23,6 +24,11 @@ final class MetadataRecords {
     static MetadataRecord unfence(BrokerRegistration b) {
         return MetadataRecord.newBuilder().setUnfenceBroker(
                 UnfenceBrokerRecord.newBuilder().setBrokerId(b.id()).setBrokerEpoch(b.epoch())).build();
+    }
+
+    static MetadataRecord unregister(BrokerRegistration b) {
+        return MetadataRecord.newBuilder().setUnregisterBroker(
+                UnregisterBrokerRecord.newBuilder().setBrokerId(b.id()).setBrokerEpoch(b.epoch())).build();
     }
 
     static MetadataRecord enterControlledShutdown(BrokerRegistration b) {

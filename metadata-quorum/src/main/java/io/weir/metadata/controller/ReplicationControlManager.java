@@ -206,33 +206,32 @@ final class ReplicationControlManager {
         }
         TopicImage t = image.topics().topicById(req.topicId());
         if (t == null) {
-            return ControllerResult.noRecords(AlterPartitionResponse.error(Errors.UNKNOWN_TOPIC_ID,
+            return ControllerResult.noRecords(AlterPartitionResponse.failed(Errors.UNKNOWN_TOPIC_ID,
                     "Topic id " + req.topicId() + " does not exist."));
         }
         String tp = t.name() + "-" + req.partition();
         PartitionRegistration p = t.partition(req.partition());
         if (p == null) {
-            return ControllerResult.noRecords(AlterPartitionResponse.error(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+            return ControllerResult.noRecords(AlterPartitionResponse.failed(Errors.UNKNOWN_TOPIC_OR_PARTITION,
                     "Partition " + tp + " does not exist."));
         }
         if (req.leaderEpoch() != p.leaderEpoch()) {
-            return ControllerResult.noRecords(AlterPartitionResponse.error(Errors.FENCED_LEADER_EPOCH,
+            return ControllerResult.noRecords(AlterPartitionResponse.failed(Errors.FENCED_LEADER_EPOCH,
                     "Partition " + tp + " is at leader epoch " + p.leaderEpoch() + ", the request carries "
                             + req.leaderEpoch() + "."));
         }
         if (req.brokerId() != p.leader()) {
-            return ControllerResult.noRecords(AlterPartitionResponse.error(Errors.INVALID_REQUEST,
+            return ControllerResult.noRecords(AlterPartitionResponse.failed(Errors.INVALID_REQUEST,
                     "Broker " + req.brokerId() + " is not the leader of " + tp + " (leader: " + p.leader() + ")."));
         }
         if (req.partitionEpoch() != p.partitionEpoch()) {
-            return ControllerResult.noRecords(AlterPartitionResponse.error(Errors.INVALID_UPDATE_VERSION,
+            return ControllerResult.noRecords(AlterPartitionResponse.failed(Errors.INVALID_UPDATE_VERSION,
                     "Partition " + tp + " is at partition epoch " + p.partitionEpoch() + ", the request carries "
                             + req.partitionEpoch() + "."));
         }
-        String invalidIsr = invalidIsr(image.cluster(), p, req.newIsr(), tp);
-        if (invalidIsr != null) {
-            Errors code = invalidIsr.contains("is not eligible") ? Errors.INELIGIBLE_REPLICA : Errors.INVALID_REQUEST;
-            return ControllerResult.noRecords(AlterPartitionResponse.error(code, invalidIsr));
+        ApiError invalidIsr = validateIsr(image.cluster(), p, req.newIsr(), tp);
+        if (!invalidIsr.isSuccess()) {
+            return ControllerResult.noRecords(new AlterPartitionResponse(invalidIsr, null));
         }
         if (req.newIsr().equals(p.isr())) {
             return ControllerResult.noRecords(new AlterPartitionResponse(ApiError.NONE, p));
@@ -244,25 +243,26 @@ final class ReplicationControlManager {
                 new AlterPartitionResponse(ApiError.NONE, p.merge(change)));
     }
 
-    private static String invalidIsr(ClusterImage cluster, PartitionRegistration p, List<Integer> isr, String tp) {
+    private static ApiError validateIsr(ClusterImage cluster, PartitionRegistration p, List<Integer> isr, String tp) {
         if (!isr.contains(p.leader())) {
-            return "The new ISR " + isr + " of " + tp + " does not contain the leader " + p.leader() + ".";
+            return ApiError.of(Errors.INVALID_REQUEST,
+                    "The new ISR " + isr + " of " + tp + " does not contain the leader " + p.leader() + ".");
         }
         if (new HashSet<>(isr).size() != isr.size()) {
-            return "The new ISR " + isr + " of " + tp + " has duplicate replicas.";
+            return ApiError.of(Errors.INVALID_REQUEST, "The new ISR " + isr + " of " + tp + " has duplicate replicas.");
         }
         for (int r : isr) {
             if (!p.replicas().contains(r)) {
-                return "The new ISR " + isr + " of " + tp + " contains " + r + ", which is not a replica "
-                        + p.replicas() + ".";
+                return ApiError.of(Errors.INVALID_REQUEST, "The new ISR " + isr + " of " + tp + " contains " + r
+                        + ", which is not a replica " + p.replicas() + ".");
             }
             // A replica joining the ISR must be able to take over leadership; members already in it stay.
             if (!p.isr().contains(r) && !cluster.isActive(r)) {
-                return "Replica " + r + " of " + tp + " is not eligible to join the ISR: it is fenced or"
-                        + " shutting down.";
+                return ApiError.of(Errors.INELIGIBLE_REPLICA, "Replica " + r + " of " + tp
+                        + " is not eligible to join the ISR: it is fenced or shutting down.");
             }
         }
-        return null;
+        return ApiError.NONE;
     }
 
     // ---- broker lifecycle consequences ----

@@ -300,4 +300,19 @@ class BrokerLifecycleTest {
         assertEquals(List.of(), successor.fenceStaleBrokers(env.image, env.nowMs + 8_999).response());
         assertEquals(List.of(0, 1), successor.fenceStaleBrokers(env.image, env.nowMs + 9_000).response());
     }
+
+    @Test
+    void unregisteringAnActiveBrokerMovesItsLeadershipsFirst() {
+        env.startBrokers(2, 0);
+        env.createTopic("t", 2, 2, Map.of());
+        ApiError r = env.commit(env.logic.unregisterBroker(env.image, 0));
+        assertEquals(ApiError.NONE, r);
+        assertEquals(null, env.image.cluster().broker(0));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(1, env.partition("t", i).leader());
+            assertEquals(List.of(1), env.partition("t", i).isr());
+        }
+        assertEquals(ApiError.of(Errors.BROKER_ID_NOT_REGISTERED, "Broker 0 is not registered."),
+                env.logic.unregisterBroker(env.image, 0).response());
+    }
 }
