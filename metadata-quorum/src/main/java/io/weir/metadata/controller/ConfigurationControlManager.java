@@ -5,6 +5,7 @@ import io.weir.metadata.image.MetadataImage;
 import io.weir.proto.v1.MetadataRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,8 +32,6 @@ final class ConfigurationControlManager {
             TopicConfigDef def = TopicConfigs.DEFS.get(e.getKey());
             if (def == null) {
                 problems.add("Unknown topic config name: " + e.getKey());
-            } else if (e.getValue() == null) {
-                problems.add("Null value not supported for topic configs: " + e.getKey());
             } else {
                 String reason = def.validate(e.getValue());
                 if (reason != null) {
@@ -75,7 +74,7 @@ final class ConfigurationControlManager {
             defs = TopicConfigs.BY_BROKER_SYNONYM;
         }
         Map<String, String> current = new HashMap<>(image.configs().configs(resource));
-        Set<String> touched = new LinkedHashSet<>();
+        Set<String> touched = new HashSet<>();
         for (AlterConfigOp op : ops) {
             TopicConfigDef def = defs.get(op.name());
             if (def == null) {
@@ -88,7 +87,13 @@ final class ConfigurationControlManager {
             }
             String next;
             switch (op.type()) {
-                case SET -> next = op.value();
+                case SET -> {
+                    if (op.value() == null) {
+                        return ApiError.of(Errors.INVALID_REQUEST, "Null value not supported for SET of " + op.name()
+                                + "; use DELETE to remove an override.");
+                    }
+                    next = op.value();
+                }
                 case DELETE -> next = null;
                 case APPEND, SUBTRACT -> {
                     if (def.type() != TopicConfigDef.Type.LIST) {

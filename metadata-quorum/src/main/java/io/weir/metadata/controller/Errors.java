@@ -6,7 +6,6 @@ import io.weir.proto.v1.ErrorCode;
 public enum Errors {
     NONE(0),
     UNKNOWN_TOPIC_OR_PARTITION(3),
-    NOT_LEADER_OR_FOLLOWER(6),
     INVALID_TOPIC_EXCEPTION(17),
     TOPIC_ALREADY_EXISTS(36),
     INVALID_PARTITIONS(37),

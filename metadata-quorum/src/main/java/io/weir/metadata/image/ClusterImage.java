@@ -22,11 +22,6 @@ public record ClusterImage(Map<Integer, BrokerRegistration> brokers) {
         return b != null && b.isActive();
     }
 
-    public boolean isUnfenced(int brokerId) {
-        BrokerRegistration b = brokers.get(brokerId);
-        return b != null && !b.fenced();
-    }
-
     /** Active brokers in id order: the candidates for new replicas. */
     public List<BrokerRegistration> activeBrokers() {
         return brokers.values().stream()

@@ -85,7 +85,26 @@ class ConfigurationControlTest {
         assertEquals(ApiError.of(Errors.INVALID_CONFIG, "Invalid value -5 for configuration log.retention.ms:"
                 + " Value must be at least -1"), alter(ConfigResource.CLUSTER_DEFAULT,
                 AlterConfigOp.set("log.retention.ms", "-5")));
+        assertEquals(ApiError.of(Errors.INVALID_REQUEST, "Null value not supported for SET of segment.ms; use DELETE"
+                + " to remove an override."), alter(topic, AlterConfigOp.set("segment.ms", null)));
         assertEquals(ApiError.of(Errors.INVALID_REQUEST, "Config segment.ms appears more than once."),
                 alter(topic, AlterConfigOp.set("segment.ms", "1"), AlterConfigOp.delete("segment.ms")));
+    }
+
+    @Test
+    void brokerScopeConfigsAreDescribedWithTheirSource() {
+        ConfigResource broker0 = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        assertEquals(ApiError.NONE, alter(broker0, AlterConfigOp.set("log.retention.ms", "5")));
+        assertEquals(ApiError.NONE, alter(ConfigResource.CLUSTER_DEFAULT, AlterConfigOp.set("log.retention.ms", "7")));
+        assertEquals(List.of(new ConfigEntry("log.retention.ms", "5", ConfigEntry.Source.DYNAMIC_BROKER_CONFIG)),
+                env.logic.describeConfigs(env.image, broker0).entries());
+        assertEquals(List.of(new ConfigEntry("log.retention.ms", "7",
+                ConfigEntry.Source.DYNAMIC_DEFAULT_BROKER_CONFIG)),
+                env.logic.describeConfigs(env.image, ConfigResource.CLUSTER_DEFAULT).entries());
+        // A per-broker value does not change a topic's effective value; the cluster default does.
+        assertEquals(new ConfigEntry("retention.ms", "1000", ConfigEntry.Source.TOPIC_CONFIG), describe("retention.ms"));
+        alter(topic, AlterConfigOp.delete("retention.ms"));
+        assertEquals(new ConfigEntry("retention.ms", "7", ConfigEntry.Source.DYNAMIC_DEFAULT_BROKER_CONFIG),
+                describe("retention.ms"));
     }
 }
