@@ -4,7 +4,7 @@ import io.weir.metadata.image.ClusterImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.MetadataRecord;
 import io.weir.proto.v1.PartitionChangeRecord;
-import io.weir.proto.v1.ReplicaList;
+import io.weir.proto.v1.PartitionChangeRecord.BrokerIds;
 import java.util.List;
 import java.util.Optional;
 
@@ -78,7 +78,7 @@ final class PartitionChangeBuilder {
             r.setLeader(leader);
         }
         if (isrChanged) {
-            r.setIsr(ReplicaList.newBuilder().addAllBrokerIds(isr));
+            r.setIsr(BrokerIds.newBuilder().addAllBrokerIds(isr));
         }
         return Optional.of(MetadataRecord.newBuilder().setPartitionChange(r).build());
     }

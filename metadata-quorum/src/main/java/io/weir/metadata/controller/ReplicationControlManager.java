@@ -9,7 +9,7 @@ import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
 import io.weir.proto.v1.MetadataRecord;
 import io.weir.proto.v1.PartitionChangeRecord;
-import io.weir.proto.v1.ReplicaList;
+import io.weir.proto.v1.PartitionChangeRecord.BrokerIds;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -238,7 +238,7 @@ final class ReplicationControlManager {
         }
         PartitionChangeRecord change = PartitionChangeRecord.newBuilder()
                 .setTopicId(t.id()).setPartition(req.partition())
-                .setIsr(ReplicaList.newBuilder().addAllBrokerIds(req.newIsr())).build();
+                .setIsr(BrokerIds.newBuilder().addAllBrokerIds(req.newIsr())).build();
         return ControllerResult.of(List.of(MetadataRecord.newBuilder().setPartitionChange(change).build()),
                 new AlterPartitionResponse(ApiError.NONE, p.merge(change)));
     }

@@ -1,6 +1,6 @@
 package io.weir.metadata.image;
 
-import io.weir.proto.v1.BrokerEndpoint;
+import io.weir.proto.v1.RegisterBrokerRecord.Listener;
 import io.weir.proto.v1.BrokerRegistrationChangeRecord;
 import io.weir.proto.v1.ConfigRecord;
 import io.weir.proto.v1.FenceBrokerRecord;
@@ -86,7 +86,7 @@ public final class MetadataDelta {
 
     private void replay(RegisterBrokerRecord r) {
         List<Endpoint> listeners = r.getListenersList().stream()
-                .map((BrokerEndpoint e) -> new Endpoint(e.getName(), e.getHost(), e.getPort()))
+                .map((Listener e) -> new Endpoint(e.getName(), e.getHost(), e.getPort()))
                 .toList();
         Optional<String> rack = r.getRack().isEmpty() ? Optional.empty() : Optional.of(r.getRack());
         brokers().put(r.getBrokerId(), new BrokerRegistration(r.getBrokerId(), r.getBrokerEpoch(),

@@ -19,7 +19,7 @@ import io.weir.proto.v1.PartitionRecord;
 import io.weir.proto.v1.ProducerIdsRecord;
 import io.weir.proto.v1.RegisterBrokerRecord;
 import io.weir.proto.v1.RemoveTopicRecord;
-import io.weir.proto.v1.ReplicaList;
+import io.weir.proto.v1.PartitionChangeRecord.BrokerIds;
 import io.weir.proto.v1.TopicRecord;
 import io.weir.proto.v1.UnfenceBrokerRecord;
 import io.weir.proto.v1.UnregisterBrokerRecord;
@@ -32,7 +32,7 @@ class MetadataImageTest {
     private static MetadataRecord register(int id, long epoch, String rack) {
         return MetadataRecord.newBuilder().setRegisterBroker(RegisterBrokerRecord.newBuilder()
                 .setBrokerId(id).setBrokerEpoch(epoch).setIncarnationId("inc-" + id).setRack(rack).setFenced(true)
-                .addListeners(io.weir.proto.v1.BrokerEndpoint.newBuilder().setName("PLAINTEXT").setHost("h" + id)
+                .addListeners(RegisterBrokerRecord.Listener.newBuilder().setName("PLAINTEXT").setHost("h" + id)
                         .setPort(9092))).build();
     }
 
@@ -64,7 +64,7 @@ class MetadataImageTest {
             c.setLeader(leader);
         }
         if (isr != null) {
-            c.setIsr(ReplicaList.newBuilder().addAllBrokerIds(isr));
+            c.setIsr(BrokerIds.newBuilder().addAllBrokerIds(isr));
         }
         return MetadataRecord.newBuilder().setPartitionChange(c).build();
     }
