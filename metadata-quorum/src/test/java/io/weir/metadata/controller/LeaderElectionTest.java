@@ -139,6 +139,15 @@ class LeaderElectionTest {
         env.heartbeatAllExcept(leader);
         env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
         assertTrue(env.partition("t", 0).isOffline());
+        // The follower is down too: nobody can lead, even uncleanly.
+        env.advance(9_000);
+        env.heartbeatAllExcept(follower);
+        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        assertEquals(ApiError.of(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE,
+                "Failed to elect leader for partition t-0 under strategy UncleanElection"),
+                env.logic.electLeaders(env.image, ElectionType.UNCLEAN, List.of(tp)).response().get(tp));
+        env.heartbeat(follower);
+        assertTrue(env.partition("t", 0).isOffline(), "unclean election is off for this topic");
         assertEquals(ApiError.NONE,
                 env.commit(env.logic.electLeaders(env.image, ElectionType.UNCLEAN, List.of(tp))).get(tp));
         assertEquals(follower, env.partition("t", 0).leader());

@@ -78,4 +78,15 @@ class TopicOperationsTest {
         assertEquals(Errors.STALE_BROKER_EPOCH, stale.error().error());
         assertEquals(2000, env.image.producerIds().nextProducerId());
     }
+
+    @Test
+    void producerIdsRunOutWithAnError() {
+        env.image = env.image.apply(io.weir.proto.v1.MetadataRecord.newBuilder().setProducerIds(
+                io.weir.proto.v1.ProducerIdsRecord.newBuilder().setNextProducerId(Long.MAX_VALUE - 10)).build(),
+                env.image.offset() + 1);
+        ControllerResult<ProducerIdsBlock> r = env.logic.allocateProducerIds(env.image, 0,
+                env.image.cluster().broker(0).epoch());
+        assertEquals(ApiError.of(Errors.INVALID_REQUEST, "Producer ids are exhausted."), r.response().error());
+        assertEquals(List.of(), r.records());
+    }
 }
