@@ -1,5 +1,6 @@
 package io.weir.metadata.controller;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -40,33 +41,33 @@ public record ControllerConfig(
      */
     public static ControllerConfig fromProperties(Map<String, String> props) {
         return new ControllerConfig(
-                parseLong(props, BROKER_SESSION_TIMEOUT_MS, DEFAULTS.brokerSessionTimeoutMs),
-                (int) parseLong(props, NUM_PARTITIONS, DEFAULTS.numPartitions),
-                (short) parseLong(props, DEFAULT_REPLICATION_FACTOR, DEFAULTS.defaultReplicationFactor),
+                parseLong(props, BROKER_SESSION_TIMEOUT_MS, DEFAULTS.brokerSessionTimeoutMs, Long.MAX_VALUE),
+                (int) parseLong(props, NUM_PARTITIONS, DEFAULTS.numPartitions, Integer.MAX_VALUE),
+                (short) parseLong(props, DEFAULT_REPLICATION_FACTOR, DEFAULTS.defaultReplicationFactor,
+                        Short.MAX_VALUE),
                 parseBoolean(props, AUTO_LEADER_REBALANCE_ENABLE, DEFAULTS.autoLeaderRebalanceEnable),
                 (int) parseLong(props, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE,
-                        DEFAULTS.leaderImbalancePerBrokerPercentage),
+                        DEFAULTS.leaderImbalancePerBrokerPercentage, Integer.MAX_VALUE),
                 parseBoolean(props, UNCLEAN_LEADER_ELECTION_ENABLE, DEFAULTS.uncleanLeaderElectionEnable));
     }
 
-    private static long parseLong(Map<String, String> props, String key, long dflt) {
+    /** Parses a number that must fit the field's type ({@code -max-1..max}); the constructor checks the rest. */
+    private static long parseLong(Map<String, String> props, String key, long dflt, long max) {
         String v = props.get(key);
         if (v == null) {
             return dflt;
         }
+        long n;
         try {
-            long n = Long.parseLong(v.trim());
-            if ((key.equals(NUM_PARTITIONS) || key.equals(LEADER_IMBALANCE_PER_BROKER_PERCENTAGE))
-                    && (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE)
-                    || key.equals(DEFAULT_REPLICATION_FACTOR) && (n < Short.MIN_VALUE || n > Short.MAX_VALUE)) {
-                throw new IllegalArgumentException("Invalid value " + v + " for configuration " + key
-                        + ": out of range");
-            }
-            return n;
+            n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Invalid value " + v + " for configuration " + key
                     + ": not a number", e);
         }
+        if (n > max || n < -max - 1) {
+            throw new IllegalArgumentException("Invalid value " + v + " for configuration " + key + ": out of range");
+        }
+        return n;
     }
 
     private static boolean parseBoolean(Map<String, String> props, String key, boolean dflt) {
@@ -74,7 +75,7 @@ public record ControllerConfig(
         if (v == null) {
             return dflt;
         }
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
             default -> throw new IllegalArgumentException("Invalid value " + v + " for configuration " + key

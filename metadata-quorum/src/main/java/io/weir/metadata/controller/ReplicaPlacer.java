@@ -43,7 +43,7 @@ public final class ReplicaPlacer {
         List<List<Integer>> out = new ArrayList<>(numPartitions);
         for (int k = 0; k < numPartitions; k++) {
             int partition = startPartition + k;
-            int leaderPos = leastLoaded(ring, leaders, (tieStart + partition) % n);
+            int leaderPos = leastLoaded(ring, leaders, (int) ((tieStart + (long) partition) % n));
             leaders.merge(ring.get(leaderPos).id(), 1, Integer::sum);
             // Shifting where followers start varies follower sets across partitions, as Kafka's placement does.
             int shift = n > 1 ? 1 + (partition / n) % (n - 1) : 0;

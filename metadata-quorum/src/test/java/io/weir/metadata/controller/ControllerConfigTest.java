@@ -28,6 +28,8 @@ class ControllerConfigTest {
                 "Invalid value -1 for configuration broker.session.timeout.ms: must be positive");
         assertMessage(Map.of("default.replication.factor", "40000"),
                 "Invalid value 40000 for configuration default.replication.factor: out of range");
+        assertMessage(Map.of("num.partitions", "-4294967295"),
+                "Invalid value -4294967295 for configuration num.partitions: out of range");
         assertMessage(Map.of("leader.imbalance.per.broker.percentage", "101"),
                 "Invalid value 101 for configuration leader.imbalance.per.broker.percentage: must be between 0 and 100");
         assertMessage(Map.of("auto.leader.rebalance.enable", "yes"),
