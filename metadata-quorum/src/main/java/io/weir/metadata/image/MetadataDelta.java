@@ -32,6 +32,7 @@ public final class MetadataDelta {
     private final MetadataImage base;
     private Map<Integer, BrokerRegistration> brokers; // copied from base on first change
     private Map<String, TopicImage> topics; // by id; copied from base on first change
+    private Map<String, String> topicIdsByName; // copied from base on first topic added or removed
     private final Map<String, Map<Integer, PartitionRegistration>> changedPartitions = new HashMap<>();
     private Map<ConfigResource, Map<String, String>> configs; // copied from base on first change
     private long nextProducerId;
@@ -131,6 +132,14 @@ public final class MetadataDelta {
         return t;
     }
 
+    private Map<String, String> topicIdsByName() {
+        if (topicIdsByName == null) {
+            topicIdsByName = new HashMap<>();
+            base.topics().byName().forEach((name, t) -> topicIdsByName.put(name, t.id()));
+        }
+        return topicIdsByName;
+    }
+
     private Map<Integer, PartitionRegistration> partitionsForChange(TopicImage t) {
         return changedPartitions.computeIfAbsent(t.id(), id -> new HashMap<>(t.partitions()));
     }
@@ -140,10 +149,8 @@ public final class MetadataDelta {
         if (all.containsKey(r.getTopicId())) {
             throw new IllegalStateException("TopicRecord for topic id " + r.getTopicId() + " which already exists");
         }
-        for (TopicImage t : all.values()) {
-            if (t.name().equals(r.getName())) {
-                throw new IllegalStateException("TopicRecord for topic '" + r.getName() + "' which already exists");
-            }
+        if (topicIdsByName().putIfAbsent(r.getName(), r.getTopicId()) != null) {
+            throw new IllegalStateException("TopicRecord for topic '" + r.getName() + "' which already exists");
         }
         all.put(r.getTopicId(), new TopicImage(r.getName(), r.getTopicId(), Map.of()));
         changedPartitions.put(r.getTopicId(), new HashMap<>());
@@ -151,13 +158,11 @@ public final class MetadataDelta {
 
     private void replay(PartitionRecord r) {
         TopicImage t = topic(r.getTopicId(), "PartitionRecord");
-        topics();
         partitionsForChange(t).put(r.getPartition(), PartitionRegistration.fromRecord(r));
     }
 
     private void replay(PartitionChangeRecord r) {
         TopicImage t = topic(r.getTopicId(), "PartitionChangeRecord");
-        topics();
         Map<Integer, PartitionRegistration> parts = partitionsForChange(t);
         PartitionRegistration current = parts.get(r.getPartition());
         if (current == null) {
@@ -170,6 +175,7 @@ public final class MetadataDelta {
     private void replay(RemoveTopicRecord r) {
         TopicImage t = topic(r.getTopicId(), "RemoveTopicRecord");
         topics().remove(t.id());
+        topicIdsByName().remove(t.name());
         changedPartitions.remove(t.id());
         // A topic's overrides die with it, so a later topic of the same name starts from the defaults.
         configs().remove(ConfigResource.topic(t.name()));
@@ -209,8 +215,8 @@ public final class MetadataDelta {
         }
         ClusterImage cluster = brokers == null ? base.cluster() : new ClusterImage(brokers);
         TopicsImage topicsImage = base.topics();
-        if (topics != null) {
-            Map<String, TopicImage> byId = new HashMap<>(topics);
+        if (topics != null || !changedPartitions.isEmpty()) {
+            Map<String, TopicImage> byId = new HashMap<>(topics());
             changedPartitions.forEach((id, parts) -> {
                 TopicImage t = byId.get(id);
                 byId.put(id, new TopicImage(t.name(), t.id(), parts));
