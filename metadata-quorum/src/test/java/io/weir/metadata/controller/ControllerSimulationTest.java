@@ -82,7 +82,7 @@ class ControllerSimulationTest {
         long epoch = -1;
         int incarnation;
         long appliedOffset = -1;
-        long lastContactMs; // last heartbeat or registration the current controller saw
+        long lastContactMs; // last heartbeat or registration the current controller saw, or its takeover
 
         SimBroker(int id, Optional<String> rack) {
             this.id = id;
@@ -269,8 +269,8 @@ class ControllerSimulationTest {
             for (SimBroker b : brokers) {
                 BrokerRegistration reg = image.cluster().broker(b.id);
                 if (reg != null && !reg.fenced()) {
-                    assertTrue(nowMs - b.lastContactMs < config.brokerSessionTimeoutMs()
-                            || b.lastContactMs == 0, "broker " + b.id + " kept unfenced without heartbeats");
+                    assertTrue(nowMs - b.lastContactMs < config.brokerSessionTimeoutMs(),
+                            "broker " + b.id + " kept unfenced without heartbeats");
                 }
             }
         }
@@ -381,10 +381,11 @@ class ControllerSimulationTest {
             }
         }
 
-        /** A new active controller: same log, no soft state. */
+        /** A new active controller: same log, no soft state, so every broker gets a full session from now. */
         private void failover() {
             logic = new ControllerLogic(config, new SplittableRandom(seed * 7919 + step));
-            brokers.forEach(b -> b.lastContactMs = 0);
+            brokers.forEach(b -> b.lastContactMs = nowMs);
+            assertEquals(List.of(), commit(logic.fenceStaleBrokers(image, nowMs)), "no fencing right after failover");
         }
 
         private void checkInvariants() {
