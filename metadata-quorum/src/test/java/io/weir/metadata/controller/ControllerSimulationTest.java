@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Drives {@link ControllerLogic} with brokers that register, heartbeat, die,
  * return and shut down, with topic, config, ISR and election operations and
  * controller failovers, committing each result as one log entry, and checks
- * the metadata invariants after every step. A failure names its seed; rerun
+ * the metadata invariants after every step. Controller settings (unclean
+ * election, auto rebalance, imbalance percentage) vary by seed. A failure names its seed; rerun
  * one with {@code -Dweir.sim.seed=N}. Seeds: {@code weir.sim.seeds} (root pom).
  *
  * <p>The log here is a list, not Raft: the Raft-driven version of this
@@ -97,7 +98,7 @@ class ControllerSimulationTest {
         final long seed;
         final Coverage coverage;
         final SplittableRandom random;
-        final ControllerConfig config = ControllerConfig.DEFAULTS;
+        final ControllerConfig config;
         ControllerLogic logic;
         MetadataImage image = MetadataImage.EMPTY;
         long nowMs = 1_000_000;
@@ -115,6 +116,8 @@ class ControllerSimulationTest {
             this.seed = seed;
             this.coverage = coverage;
             this.random = new SplittableRandom(seed);
+            this.config = new ControllerConfig(ControllerConfig.DEFAULTS.brokerSessionTimeoutMs(), 1, (short) 1,
+                    random.nextInt(4) != 0, random.nextInt(30), random.nextInt(5) == 0);
             this.logic = new ControllerLogic(config, new SplittableRandom(seed * 7919));
             int n = 3 + random.nextInt(4);
             int racks = random.nextInt(4);
