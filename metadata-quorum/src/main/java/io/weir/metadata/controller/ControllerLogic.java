@@ -23,6 +23,10 @@ import java.util.random.RandomGenerator;
  *   <li>Commit a result's records atomically (one Raft entry): invariants such
  *       as "an online leader is unfenced" hold between results, not between the
  *       records inside one.</li>
+ *   <li>Send a response only once every record returned up to and including
+ *       its result has committed, even when its own result has no records: a
+ *       decision may rest on earlier, still uncommitted records (e.g. a broker
+ *       is let go because its leaderships moved in an earlier result).</li>
  *   <li>Call {@link #fenceStaleBrokers} and {@link #maybeBalancePartitionLeaders}
  *       periodically (Kafka: about every second and every
  *       {@code leader.imbalance.check.interval.seconds}).</li>
