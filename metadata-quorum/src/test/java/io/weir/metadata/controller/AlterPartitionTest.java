@@ -94,9 +94,7 @@ class AlterPartitionTest {
     @Test
     void fencedReplicaMayNotJoinIsr() {
         int f = followers.get(0);
-        env.advance(9_000);
-        env.heartbeatAllExcept(f);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.fenceBySessionTimeout(f);
         PartitionRegistration now = env.partition("t", 0);
         assertRefused(request(leader, now.leaderEpoch(), now.partitionEpoch(), p.replicas()),
                 Errors.INELIGIBLE_REPLICA, "Replica " + f + " of t-0 is not eligible to join the ISR: it is fenced"

@@ -151,7 +151,7 @@ class BrokerLifecycleTest {
         }
         PartitionRegistration ledBefore = env.partition("t", led);
         PartitionRegistration followedBefore = env.partition("t", followed);
-        fence(1);
+        env.fenceBySessionTimeout(1);
         PartitionRegistration ledAfter = env.partition("t", led);
         PartitionRegistration followedAfter = env.partition("t", followed);
         assertEquals(ledBefore.leaderEpoch() + 1, ledAfter.leaderEpoch());
@@ -161,21 +161,15 @@ class BrokerLifecycleTest {
         assertEquals(followedBefore.partitionEpoch() + 1, followedAfter.partitionEpoch());
     }
 
-    private void fence(int broker) {
-        env.advance(9_000);
-        env.heartbeatAllExcept(broker);
-        assertEquals(List.of(broker), env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs)));
-    }
-
     @Test
     void fencingLastIsrMemberTakesPartitionOfflineKeepingIt() {
         env.startBrokers(2, 0);
         env.createTopic("t", 1, 2, Map.of());
         int first = env.partition("t", 0).leader();
         int second = 1 - first;
-        fence(first);
+        env.fenceBySessionTimeout(first);
         assertEquals(second, env.partition("t", 0).leader());
-        fence(second);
+        env.fenceBySessionTimeout(second);
         PartitionRegistration p = env.partition("t", 0);
         assertTrue(p.isOffline());
         assertEquals(PartitionRegistration.NO_LEADER, p.leader());
@@ -188,8 +182,8 @@ class BrokerLifecycleTest {
         env.createTopic("t", 1, 2, Map.of());
         int first = env.partition("t", 0).leader();
         int second = 1 - first;
-        fence(first);
-        fence(second);
+        env.fenceBySessionTimeout(first);
+        env.fenceBySessionTimeout(second);
         assertTrue(env.partition("t", 0).isOffline());
         // The first broker returns but is not in the ISR: without unclean election it may not lead.
         env.heartbeat(first);
@@ -208,8 +202,8 @@ class BrokerLifecycleTest {
         env.createTopic("t", 1, 2, Map.of(TopicConfigs.UNCLEAN_LEADER_ELECTION_ENABLE, "true"));
         int first = env.partition("t", 0).leader();
         int second = 1 - first;
-        fence(first);
-        fence(second);
+        env.fenceBySessionTimeout(first);
+        env.fenceBySessionTimeout(second);
         assertTrue(env.partition("t", 0).isOffline());
         env.heartbeat(first);
         PartitionRegistration p = env.partition("t", 0);
@@ -225,12 +219,10 @@ class BrokerLifecycleTest {
         int leader = p0.leader();
         int follower = p0.replicas().get(1);
         // Shrink the ISR to the leader alone, then turn unclean election on cluster-wide.
-        env.commit(env.logic.alterPartition(env.image, new AlterPartitionRequest(leader,
-                env.image.cluster().broker(leader).epoch(), env.topic("t").id(), 0, p0.leaderEpoch(),
-                p0.partitionEpoch(), List.of(leader))));
+        env.alterIsr("t", 0, List.of(leader));
         env.commit(env.logic.incrementalAlterConfigs(env.image, Map.of(ConfigResource.CLUSTER_DEFAULT,
                 List.of(AlterConfigOp.set("unclean.leader.election.enable", "true")))));
-        fence(leader);
+        env.fenceBySessionTimeout(leader);
         PartitionRegistration p = env.partition("t", 0);
         assertEquals(follower, p.leader());
         assertEquals(List.of(follower), p.isr());

@@ -85,6 +85,23 @@ final class ControllerTestEnv {
         return topic(name).partition(index);
     }
 
+    /** Lets {@code broker}'s session run out while the others heartbeat, then fences it. */
+    void fenceBySessionTimeout(int broker) {
+        advance(ControllerConfig.DEFAULTS.brokerSessionTimeoutMs());
+        heartbeatAllExcept(broker);
+        assertEquals(List.of(broker), commit(logic.fenceStaleBrokers(image, nowMs)));
+    }
+
+    /** The partition's leader sets the ISR, as it would after followers fell behind or caught up. */
+    AlterPartitionResponse alterIsr(String topic, int partition, List<Integer> isr) {
+        PartitionRegistration p = partition(topic, partition);
+        AlterPartitionResponse r = commit(logic.alterPartition(image, new AlterPartitionRequest(p.leader(),
+                image.cluster().broker(p.leader()).epoch(), topic(topic).id(), partition, p.leaderEpoch(),
+                p.partitionEpoch(), isr)));
+        assertEquals(ApiError.NONE, r.error());
+        return r;
+    }
+
     void advance(long ms) {
         nowMs += ms;
     }

@@ -77,9 +77,7 @@ class CreateTopicsTest {
 
     @Test
     void fencedBrokersAreNotAvailable() {
-        env.advance(9_000);
-        env.heartbeatAllExcept(2);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.fenceBySessionTimeout(2);
         refused(topic("t", 1, 3), Errors.INVALID_REPLICATION_FACTOR,
                 "Replication factor: 3 larger than available brokers: 2.");
     }

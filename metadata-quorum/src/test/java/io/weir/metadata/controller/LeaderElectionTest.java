@@ -15,9 +15,7 @@ class LeaderElectionTest {
         ControllerTestEnv env = new ControllerTestEnv(config);
         env.startBrokers(2, 0);
         env.createTopic("t", 10, 2, Map.of());
-        env.advance(9_000);
-        env.heartbeatAllExcept(0);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.fenceBySessionTimeout(0);
         env.heartbeat(0);
         assertTrue(env.image.cluster().isActive(0));
         return env;
@@ -36,13 +34,9 @@ class LeaderElectionTest {
 
     /** The leader adds broker 0 back to the ISR, as it would once 0 caught up. */
     private static void rejoin(ControllerTestEnv env, int partition) {
-        PartitionRegistration p = env.partition("t", partition);
-        List<Integer> isr = new ArrayList<>(p.isr());
+        List<Integer> isr = new ArrayList<>(env.partition("t", partition).isr());
         isr.add(0);
-        AlterPartitionResponse r = env.commit(env.logic.alterPartition(env.image, new AlterPartitionRequest(
-                p.leader(), env.image.cluster().broker(p.leader()).epoch(), env.topic("t").id(), partition,
-                p.leaderEpoch(), p.partitionEpoch(), isr)));
-        assertEquals(ApiError.NONE, r.error());
+        env.alterIsr("t", partition, isr);
     }
 
     @Test
@@ -133,16 +127,11 @@ class LeaderElectionTest {
         TopicPartition tp = new TopicPartition("t", 0);
         assertEquals(Errors.ELECTION_NOT_NEEDED,
                 env.logic.electLeaders(env.image, ElectionType.UNCLEAN, List.of(tp)).response().get(tp).error());
-        env.commit(env.logic.alterPartition(env.image, new AlterPartitionRequest(leader,
-                env.image.cluster().broker(leader).epoch(), env.topic("t").id(), 0, 0, 0, List.of(leader))));
-        env.advance(9_000);
-        env.heartbeatAllExcept(leader);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.alterIsr("t", 0, List.of(leader));
+        env.fenceBySessionTimeout(leader);
         assertTrue(env.partition("t", 0).isOffline());
         // The follower is down too: nobody can lead, even uncleanly.
-        env.advance(9_000);
-        env.heartbeatAllExcept(follower);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.fenceBySessionTimeout(follower);
         assertEquals(ApiError.of(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE,
                 "Failed to elect leader for partition t-0 under strategy UncleanElection"),
                 env.logic.electLeaders(env.image, ElectionType.UNCLEAN, List.of(tp)).response().get(tp));

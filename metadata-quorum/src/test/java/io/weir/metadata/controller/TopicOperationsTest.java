@@ -57,9 +57,7 @@ class TopicOperationsTest {
     @Test
     void createPartitionsNeedsEnoughBrokers() {
         env.createTopic("t", 1, 3, Map.of());
-        env.advance(9_000);
-        env.heartbeatAllExcept(0);
-        env.commit(env.logic.fenceStaleBrokers(env.image, env.nowMs));
+        env.fenceBySessionTimeout(0);
         assertEquals(ApiError.of(Errors.INVALID_REPLICATION_FACTOR,
                 "Replication factor: 3 larger than available brokers: 2."),
                 env.logic.createPartitions(env.image, Map.of("t", 2)).response().get("t"));
