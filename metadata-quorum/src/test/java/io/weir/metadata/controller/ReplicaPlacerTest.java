@@ -77,6 +77,20 @@ class ReplicaPlacerTest {
     }
 
     @Test
+    void replicasSpreadOverBrokers() {
+        int[][] cases = {{5, 0, 12, 3}, {6, 3, 30, 3}, {4, 2, 8, 2}, {7, 0, 100, 3}, {8, 4, 16, 3}};
+        for (int[] c : cases) {
+            Map<Integer, Integer> replicas = new HashMap<>();
+            for (List<Integer> r : ReplicaPlacer.place("t", 0, c[2], c[3], brokers(c[0], c[1]), Map.of())) {
+                r.forEach(b -> replicas.merge(b, 1, Integer::sum));
+            }
+            assertEquals(c[0], replicas.size(), java.util.Arrays.toString(c));
+            assertTrue(Collections.max(replicas.values()) - Collections.min(replicas.values()) <= 2,
+                    java.util.Arrays.toString(c) + " " + replicas);
+        }
+    }
+
+    @Test
     void samePlacementForSameInputsAndFollowerSetsVary() {
         List<BrokerRegistration> bs = brokers(4, 2);
         List<List<Integer>> a = ReplicaPlacer.place("orders", 0, 16, 3, bs, Map.of(1, 3));
