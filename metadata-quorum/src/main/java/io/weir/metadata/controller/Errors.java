@@ -33,9 +33,8 @@ public enum Errors {
         return code;
     }
 
-    /** The wire code; Kafka's numbers are shared, so codes weir.v1 does not list yet map to UNKNOWN_SERVER_ERROR. */
+    /** The wire code: the same name and Kafka number in weir.v1.ErrorCode (ErrorsTest keeps them in step). */
     public ErrorCode toProto() {
-        ErrorCode c = ErrorCode.forNumber(code);
-        return c == null ? ErrorCode.UNKNOWN_SERVER_ERROR : c;
+        return ErrorCode.valueOf(name());
     }
 }
