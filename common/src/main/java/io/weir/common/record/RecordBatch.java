@@ -1,7 +1,10 @@
 package io.weir.common.record;
 
+import io.weir.common.record.compression.CompressionCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.zip.CRC32C;
 
 /**
@@ -44,9 +47,15 @@ public final class RecordBatch {
   public static final int NO_PARTITION_LEADER_EPOCH = -1;
   public static final long NO_TIMESTAMP = -1L;
 
-  private static final int COMPRESSION_MASK = 0x07;
-  private static final int TIMESTAMP_TYPE_MASK = 0x08;
-  private static final int TRANSACTIONAL_MASK = 0x10;
+  /**
+   * Default bound on a compressed batch's records once decompressed. Far above what producers
+   * build, yet it keeps a small malicious batch from expanding into gigabytes.
+   */
+  public static final int DEFAULT_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+  static final int COMPRESSION_MASK = 0x07;
+  static final int TIMESTAMP_TYPE_MASK = 0x08;
+  static final int TRANSACTIONAL_MASK = 0x10;
   private static final int CONTROL_MASK = 0x20;
   private static final int DELETE_HORIZON_MASK = 0x40;
 
@@ -125,6 +134,91 @@ public final class RecordBatch {
               + ", computed 0x"
               + Long.toHexString(computed));
     }
+  }
+
+  /**
+   * Validates the header and CRC ({@link #validate()}), then every record, as a broker does before
+   * it appends a produced batch: the records present match {@code recordCount}, every length and
+   * varint stays inside its record and the batch, nothing trails the last record, offset deltas
+   * strictly increase and stay within {@code lastOffsetDelta}, and with CREATE_TIME the header's
+   * maxTimestamp is the largest record timestamp. Allocates nothing per record.
+   *
+   * @throws CorruptRecordException naming the record and what is wrong
+   */
+  public void validateRecords() {
+    validateRecords(DEFAULT_MAX_UNCOMPRESSED_BYTES);
+  }
+
+  /** {@link #validateRecords()} with an explicit bound on the decompressed records. */
+  public void validateRecords(int maxUncompressedBytes) {
+    validate();
+    RecordCursor cursor = cursor(maxUncompressedBytes);
+    int lastDelta = lastOffsetDelta();
+    int previous = -1;
+    long largestTimestamp = NO_TIMESTAMP;
+    for (int i = 0; cursor.advance(); i++) {
+      int delta = cursor.offsetDelta();
+      if (delta <= previous || delta > lastDelta) {
+        throw corrupt(
+            "has record " + i + " at offset delta " + delta + "; deltas must increase from "
+                + (previous + 1) + " and stay within lastOffsetDelta " + lastDelta);
+      }
+      previous = delta;
+      largestTimestamp = Math.max(largestTimestamp, baseTimestamp() + cursor.timestampDelta());
+    }
+    if (timestampType() == TimestampType.CREATE_TIME
+        && recordCount() > 0
+        && !hasDeleteHorizon()
+        && largestTimestamp != maxTimestamp()) {
+      throw corrupt(
+          "has maxTimestamp " + maxTimestamp() + " but its largest record timestamp is "
+              + largestTimestamp);
+    }
+  }
+
+  /**
+   * The batch's records in offset order, decompressing when needed (each {@code iterator()} call
+   * starts over). Offsets and timestamps are absolute; in a LOG_APPEND_TIME batch every record's
+   * timestamp is the batch's maxTimestamp, as in Kafka. Iteration throws {@link
+   * CorruptRecordException} at the first malformed record.
+   */
+  public Iterable<Record> records() {
+    return records(DEFAULT_MAX_UNCOMPRESSED_BYTES);
+  }
+
+  /** {@link #records()} with an explicit bound on the decompressed records. */
+  public Iterable<Record> records(int maxUncompressedBytes) {
+    return () -> {
+      RecordCursor cursor = cursor(maxUncompressedBytes);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return cursor.hasNext();
+        }
+
+        @Override
+        public Record next() {
+          if (!cursor.advance()) {
+            throw new NoSuchElementException();
+          }
+          return cursor.current();
+        }
+      };
+    };
+  }
+
+  private RecordCursor cursor(int maxUncompressedBytes) {
+    CompressionType compression = compressionType();
+    ByteBuffer records = recordsBuffer();
+    if (compression != CompressionType.NONE) {
+      try {
+        records = CompressionCodec.forType(compression).decompress(records, maxUncompressedBytes);
+      } catch (CorruptRecordException e) {
+        throw new CorruptRecordException(
+            "record batch at offset " + baseOffset() + ": " + e.getMessage(), e);
+      }
+    }
+    return new RecordCursor(records, this);
   }
 
   /** True when {@link #validate()} would not throw. */
