@@ -72,6 +72,11 @@ final class ObserverFetches {
         }
     }
 
+    /** Whether no fetch waits and no observer is remembered. */
+    boolean isIdle() {
+        return waiting.isEmpty() && observers.isEmpty();
+    }
+
     /** Leadership ended or the node closes: parked fetches fail, observers are forgotten. */
     void reset(RuntimeException e) {
         waiting.forEach(w -> w.result().completeExceptionally(e));

@@ -407,7 +407,9 @@ public final class RaftRuntime implements AutoCloseable {
             readsAwaitingConfirmation.values().forEach(r -> r.completeExceptionally(e));
             readsAwaitingConfirmation.clear();
         }
-        observerFetches.reset(notLeader(node.leaderId()));
+        if (!observerFetches.isIdle()) {
+            observerFetches.reset(notLeader(node.leaderId()));
+        }
     }
 
     private void maybeSnapshot() {
