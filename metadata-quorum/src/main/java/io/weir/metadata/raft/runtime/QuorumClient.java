@@ -44,8 +44,7 @@ public final class QuorumClient implements AutoCloseable {
 
     /** Commits one entry through the leader; returns its index. */
     public long propose(byte[] data) {
-        ProposeRequest request = ProposeRequest.newBuilder().setData(ByteString.copyFrom(data))
-                .build();
+        ProposeRequest request = ProposeRequest.newBuilder().setData(ByteString.copyFrom(data)).build();
         return callLeader(stub -> stub.propose(request), ProposeResponse::getErrorCode,
                 ProposeResponse::getErrorMessage, ProposeResponse::getLeader).getIndex();
     }

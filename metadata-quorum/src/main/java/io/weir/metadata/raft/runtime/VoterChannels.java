@@ -17,6 +17,9 @@ final class VoterChannels implements AutoCloseable {
     private final Map<Endpoint, ManagedChannel> channels = new ConcurrentHashMap<>(); // any thread
 
     VoterChannels(SortedMap<Integer, Endpoint> voters) {
+        if (voters.isEmpty()) {
+            throw new IllegalArgumentException("at least one voter address is needed");
+        }
         this.voters = voters;
     }
 
@@ -46,10 +49,6 @@ final class VoterChannels implements AutoCloseable {
     int next(int voterId) {
         SortedMap<Integer, Endpoint> tail = voters.tailMap(voterId + 1);
         return tail.isEmpty() ? voters.firstKey() : tail.firstKey();
-    }
-
-    boolean isVoter(int id) {
-        return voters.containsKey(id);
     }
 
     Endpoint endpoint(int voterId) {
