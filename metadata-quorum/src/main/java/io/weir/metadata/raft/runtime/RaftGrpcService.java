@@ -3,6 +3,7 @@ package io.weir.metadata.raft.runtime;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weir.metadata.raft.RaftMessage;
+import io.weir.metadata.raft.RaftNode;
 import io.weir.proto.v1.DescribeQuorumRequest;
 import io.weir.proto.v1.DescribeQuorumResponse;
 import io.weir.proto.v1.ErrorCode;
@@ -71,11 +72,8 @@ final class RaftGrpcService extends RaftServiceGrpc.RaftServiceImplBase {
             if (error == null) {
                 b.setIndex(index);
             } else {
-                Throwable cause = unwrap(error);
-                b.setErrorCode(errorCode(cause)).setErrorMessage(String.valueOf(cause.getMessage()));
-                if (cause instanceof NotLeaderException nle) {
-                    b.setLeader(leader(nle));
-                }
+                Failure f = failure(error);
+                b.setErrorCode(f.code()).setErrorMessage(f.message()).setLeader(f.leader());
             }
             respond(responseObserver, b.build());
         });
@@ -90,11 +88,8 @@ final class RaftGrpcService extends RaftServiceGrpc.RaftServiceImplBase {
                 info.voters().forEach(r -> b.addVoters(replica(r)));
                 info.observers().forEach(r -> b.addObservers(replica(r)));
             } else {
-                Throwable cause = unwrap(error);
-                b.setErrorCode(errorCode(cause)).setErrorMessage(String.valueOf(cause.getMessage()));
-                if (cause instanceof NotLeaderException nle) {
-                    b.setLeader(leader(nle));
-                }
+                Failure f = failure(error);
+                b.setErrorCode(f.code()).setErrorMessage(f.message()).setLeader(f.leader());
             }
             respond(responseObserver, b.build());
         });
@@ -106,13 +101,9 @@ final class RaftGrpcService extends RaftServiceGrpc.RaftServiceImplBase {
             if (error == null) {
                 respond(responseObserver, response);
             } else {
-                Throwable cause = unwrap(error);
-                FetchCommittedResponse.Builder b = FetchCommittedResponse.newBuilder().setErrorCode(errorCode(cause))
-                        .setErrorMessage(String.valueOf(cause.getMessage()));
-                if (cause instanceof NotLeaderException nle) {
-                    b.setLeader(leader(nle));
-                }
-                respond(responseObserver, b.build());
+                Failure f = failure(error);
+                respond(responseObserver, FetchCommittedResponse.newBuilder().setErrorCode(f.code())
+                        .setErrorMessage(f.message()).setLeader(f.leader()).build());
             }
         });
     }
@@ -126,27 +117,24 @@ final class RaftGrpcService extends RaftServiceGrpc.RaftServiceImplBase {
         return b.build();
     }
 
-    private RaftLeader leader(NotLeaderException e) {
-        return leader(e.leaderId());
+    /** An error as the responses carry it: a code, a message, and the leader when the caller should redirect. */
+    private record Failure(ErrorCode code, String message, RaftLeader leader) {
+    }
+
+    private Failure failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        String message = String.valueOf(cause.getMessage());
+        if (cause instanceof NotLeaderException nle) {
+            return new Failure(ErrorCode.NOT_CONTROLLER, message, leader(nle.leaderId()));
+        }
+        ErrorCode code = cause instanceof IllegalArgumentException ? ErrorCode.INVALID_REQUEST
+                : ErrorCode.UNKNOWN_SERVER_ERROR;
+        return new Failure(code, message, RaftLeader.newBuilder().setId(RaftNode.NO_LEADER).build());
     }
 
     private static ReplicaState replica(QuorumInfo.ReplicaState r) {
         return ReplicaState.newBuilder().setNodeId(r.replicaId()).setLogEndOffset(r.logEndOffset()).setLag(r.lag())
                 .setLastContactTimestampMs(r.lastContactTimestampMs()).build();
-    }
-
-    private static ErrorCode errorCode(Throwable cause) {
-        if (cause instanceof NotLeaderException) {
-            return ErrorCode.NOT_CONTROLLER;
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return ErrorCode.INVALID_REQUEST;
-        }
-        return ErrorCode.UNKNOWN_SERVER_ERROR;
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private static <T> void respond(StreamObserver<T> observer, T response) {
