@@ -8,6 +8,7 @@ import io.weir.broker.api.MetadataServiceImpl;
 import io.weir.broker.api.OffsetServiceImpl;
 import io.weir.broker.api.ProduceServiceImpl;
 import io.weir.broker.fetcher.GrpcLeaderEndpoint;
+import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.fetcher.ReplicaFetcher;
 import io.weir.broker.fetcher.ReplicaFetcherManager;
 import io.weir.broker.metadata.AutoTopicCreator;
@@ -17,6 +18,7 @@ import io.weir.broker.producer.ProducerIdManager;
 import io.weir.broker.replica.AlterPartitionManager;
 import io.weir.broker.replica.HighWatermarkCheckpoint;
 import io.weir.broker.replica.ReplicaManager;
+import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.storage.log.LogManager;
 import java.io.Closeable;
@@ -28,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +67,22 @@ public final class BrokerServer implements Closeable {
       AlterPartitionManager alterPartitionManager,
       ProducerIdBlockSource producerIdBlocks,
       AutoTopicCreator topicCreator) {
+    this(config, logDir, host, port, alterPartitionManager, producerIdBlocks, topicCreator, null);
+  }
+
+  /**
+   * @param leaderEndpoints how followers reach leaders; null for gRPC (tests put a simulated
+   *     network here)
+   */
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator,
+      Function<Endpoint, LeaderEndpoint> leaderEndpoints) {
     this.config = config;
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
@@ -85,7 +104,9 @@ public final class BrokerServer implements Closeable {
         new ReplicaFetcherManager(
             config.nodeId(),
             fetchSettings,
-            endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
+            leaderEndpoints != null
+                ? leaderEndpoints
+                : endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
             tp -> self[0].partition(tp),
             tp -> self[0].completeDelayedRequests(tp));
     this.replicaManager =

@@ -26,6 +26,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class Partition {
   private final long replicaLagTimeMaxMs;
   private final AlterPartitionManager alterPartitionManager;
   private final Consumer<TopicPartition> stateChangeListener; // told of HW/ISR changes off-monitor
+  private final IntPredicate isBrokerLive; // only live (unfenced) brokers may join the ISR
   private final ProducerStateManager producerState = new ProducerStateManager(); // monitor
   private final Map<Integer, ReplicaState> remoteReplicas = new HashMap<>(); // monitor
   private volatile TopicConfig config; // replaced whole
@@ -70,7 +72,8 @@ public final class Partition {
       LongSupplier clock,
       long replicaLagTimeMaxMs,
       AlterPartitionManager alterPartitionManager,
-      Consumer<TopicPartition> stateChangeListener) {
+      Consumer<TopicPartition> stateChangeListener,
+      IntPredicate isBrokerLive) {
     this.tp = tp;
     this.localBrokerId = localBrokerId;
     this.log = log;
@@ -79,6 +82,7 @@ public final class Partition {
     this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
     this.alterPartitionManager = alterPartitionManager;
     this.stateChangeListener = stateChangeListener;
+    this.isBrokerLive = isBrokerLive;
     synchronized (this) {
       this.highWatermark =
           Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
@@ -341,7 +345,7 @@ public final class Partition {
 
   private IsrProposal maybeExpandIsr(int replicaId, ReplicaState replica) {
     LeaderAndIsr s = state;
-    if (s.pendingIsr() != null || s.isr().contains(replicaId)) {
+    if (s.pendingIsr() != null || s.isr().contains(replicaId) || !isBrokerLive.test(replicaId)) {
       return null;
     }
     if (replica.logEndOffset < highWatermark || replica.logEndOffset < leaderEpochStartOffset) {

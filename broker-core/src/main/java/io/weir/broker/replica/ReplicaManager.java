@@ -143,7 +143,8 @@ public final class ReplicaManager {
               clock,
               config.replicaLagTimeMaxMs(),
               alterPartitionManager,
-              this::completeDelayedRequests);
+              this::completeDelayedRequests,
+              metadataCache::isLive);
       partitions.put(tp, partition);
     } else if (!partition.config().equals(cfg)) {
       partition.updateConfig(cfg);

@@ -53,7 +53,8 @@ class PartitionTest {
               pending.add(f);
               return f;
             },
-            stateChanges::add);
+            stateChanges::add,
+            id -> true);
   }
 
   @AfterEach

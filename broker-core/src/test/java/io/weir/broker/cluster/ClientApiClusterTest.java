@@ -1,0 +1,206 @@
+package io.weir.broker.cluster;
+
+import static io.weir.broker.TestRecords.batch;
+import static io.weir.broker.TestRecords.idempotentBatch;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.weir.broker.BrokerConfig;
+import io.weir.broker.TestRecords;
+import io.weir.common.record.MemoryRecords;
+import io.weir.proto.v1.ErrorCode;
+import io.weir.proto.v1.FetchResponse;
+import io.weir.proto.v1.InitProducerIdRequest;
+import io.weir.proto.v1.InitProducerIdResponse;
+import io.weir.proto.v1.ListOffsetsResponse;
+import io.weir.proto.v1.MetadataRequest;
+import io.weir.proto.v1.MetadataResponse;
+import io.weir.proto.v1.ProduceRequest;
+import io.weir.proto.v1.ProduceResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client-facing services of a three-broker cluster. */
+class ClientApiClusterTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+  private TestCluster cluster;
+
+  @AfterEach
+  void tearDown() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private int createTopic(String name, int partitions) {
+    cluster.controller.createTopic(name, partitions, 3, Map.of("min.insync.replicas", "2"));
+    return cluster.partition(name, 0).leader();
+  }
+
+  private static List<String> values(List<TestRecords.Entry> entries) {
+    return entries.stream().map(TestRecords.Entry::value).toList();
+  }
+
+  @Test
+  void retriedBatchAfterALostResponseIsNotDuplicated() {
+    cluster = new TestCluster(dir, 3);
+    int leader = createTopic("idem", 1);
+    InitProducerIdResponse init =
+        cluster.produceStub(leader).initProducerId(InitProducerIdRequest.getDefaultInstance());
+    assertEquals(ErrorCode.NONE, init.getErrorCode());
+    InitProducerIdResponse other =
+        cluster.produceStub(leader).initProducerId(InitProducerIdRequest.getDefaultInstance());
+    assertNotEquals(init.getProducerId(), other.getProducerId());
+    long pid = init.getProducerId();
+    short epoch = (short) init.getProducerEpoch();
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, "idem", 0, -1, idempotentBatch(pid, epoch, 0, "a", "b")).getErrorCode());
+    MemoryRecords second = idempotentBatch(pid, epoch, 2, "c");
+    ProduceResponse.PartitionResponse first = cluster.produce(leader, "idem", 0, -1, second);
+    // The response was "lost": the producer sends the same batch again and gets the same offset.
+    ProduceResponse.PartitionResponse retry = cluster.produce(leader, "idem", 0, -1, second);
+    assertEquals(ErrorCode.NONE, retry.getErrorCode());
+    assertEquals(first.getBaseOffset(), retry.getBaseOffset());
+    ProduceResponse.PartitionResponse gap = cluster.produce(leader, "idem", 0, -1, idempotentBatch(pid, epoch, 5, "x"));
+    assertEquals(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, gap.getErrorCode());
+    assertEquals(List.of("a", "b", "c"), values(cluster.consumeAll(leader, "idem", 0)));
+  }
+
+  @Test
+  void longPollReturnsWhenDataArrivesAndAfterMaxWaitOtherwise() throws Exception {
+    cluster = new TestCluster(dir, 3);
+    int leader = createTopic("poll", 1);
+    long start = System.nanoTime();
+    FetchResponse.PartitionData empty = cluster.fetch(leader, "poll", 0, 0, 300, 1, "");
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertEquals(ErrorCode.NONE, empty.getErrorCode());
+    assertTrue(empty.getRecords().isEmpty());
+    assertTrue(waitedMs >= 300, "answered after " + waitedMs + " ms, before fetch.max.wait.ms");
+
+    CompletableFuture<FetchResponse.PartitionData> waiting =
+        CompletableFuture.supplyAsync(() -> cluster.fetch(leader, "poll", 0, 0, 60_000, 1, ""));
+    await().atMost(WAIT).until(() -> !waiting.isDone());
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, "poll", 0, -1, batch("hello")).getErrorCode());
+    // Answered by the data (the high watermark passing it), long before the 60 s wait is up.
+    FetchResponse.PartitionData data = waiting.get(30, TimeUnit.SECONDS);
+    assertEquals(List.of("hello"), values(TestRecords.entries(MemoryRecords.readableRecords(data.getRecords().asReadOnlyByteBuffer()))));
+  }
+
+  @Test
+  void unknownTopicIsReportedClearly() {
+    cluster = new TestCluster(dir, 3);
+    ProduceResponse.PartitionResponse r = cluster.produce(1, "missing", 0, 1, batch("x"));
+    assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, r.getErrorCode());
+    MetadataResponse md = cluster.metadataStub(2).getMetadata(
+        MetadataRequest.newBuilder().addTopics("missing").setAllowAutoTopicCreation(true).build());
+    assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, md.getTopics(0).getErrorCode());
+    assertTrue(md.getTopics(0).getErrorMessage().contains("auto.create.topics.enable is false"));
+    FetchResponse.PartitionData f = cluster.fetch(3, "missing", 0, 0, 0, 0, "");
+    assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, f.getErrorCode());
+  }
+
+  @Test
+  void autoCreateTopicsWhenEnabled() {
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.defaults(id).withAutoCreateTopics(true));
+    MetadataRequest request = MetadataRequest.newBuilder().addTopics("auto").setAllowAutoTopicCreation(true).build();
+    assertEquals(ErrorCode.LEADER_NOT_AVAILABLE, cluster.metadataStub(1).getMetadata(request).getTopics(0).getErrorCode());
+    await().atMost(WAIT).until(() -> cluster.metadataStub(1).getMetadata(request).getTopics(0).getErrorCode() == ErrorCode.NONE);
+  }
+
+  @Test
+  void corruptBatchFailsOnlyItsOwnPartition() {
+    cluster = new TestCluster(dir, 3);
+    cluster.controller.createTopic("two", 2, 1, Map.of());
+    int leader0 = cluster.partition("two", 0).leader();
+    int leader1 = cluster.partition("two", 1).leader();
+    byte[] bad = TestRecords.bytes(batch("good-looking"));
+    bad[bad.length - 2] ^= 0x5a; // inside the CRC-covered records
+    byte[] bogus = {1, 2, 3};
+    int broker = leader0;
+    ProduceRequest.Builder req = ProduceRequest.newBuilder().setAcks(1).setTimeoutMs(10_000);
+    ProduceRequest.TopicData.Builder topic = ProduceRequest.TopicData.newBuilder().setName("two")
+        .addPartitions(ProduceRequest.PartitionData.newBuilder().setPartition(0).setRecords(ByteString.copyFrom(bad)));
+    if (leader1 == leader0) {
+      topic.addPartitions(ProduceRequest.PartitionData.newBuilder().setPartition(1)
+          .setRecords(ByteString.copyFrom(TestRecords.bytes(batch("fine")))));
+    }
+    ProduceResponse response = cluster.produceStub(broker).produce(req.addTopics(topic).build());
+    for (ProduceResponse.PartitionResponse p : response.getTopics(0).getPartitionsList()) {
+      assertEquals(p.getPartition() == 0 ? ErrorCode.CORRUPT_MESSAGE : ErrorCode.NONE, p.getErrorCode(), p.getErrorMessage());
+    }
+    assertEquals(ErrorCode.CORRUPT_MESSAGE,
+        cluster.produceBytes(leader0, "two", 0, 1, ByteString.copyFrom(bogus)).getErrorCode());
+    // The broker carries on serving the same partition.
+    assertEquals(ErrorCode.NONE, cluster.produce(leader0, "two", 0, 1, batch("ok")).getErrorCode());
+    assertEquals(List.of("ok"), values(cluster.consumeAll(leader0, "two", 0)));
+    assertEquals(ErrorCode.INVALID_REQUIRED_ACKS, cluster.produce(leader0, "two", 0, 2, batch("ok")).getErrorCode());
+  }
+
+  @Test
+  void anyBrokerDescribesTheWholeCluster() {
+    cluster = new TestCluster(dir, 3);
+    int leader = createTopic("md", 2);
+    MetadataResponse md = cluster.metadataStub(3).getMetadata(MetadataRequest.getDefaultInstance());
+    assertEquals(3, md.getBrokersCount());
+    assertEquals(cluster.broker(1).port(), md.getBrokers(0).getPort());
+    MetadataResponse.Topic t = md.getTopics(0);
+    assertEquals("md", t.getName());
+    assertEquals(2, t.getPartitionsCount());
+    assertEquals(leader, t.getPartitions(0).getLeader());
+    assertEquals(3, t.getPartitions(0).getIsrCount());
+    int follower = t.getPartitions(0).getReplicasList().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    cluster.controller.fence(follower);
+    MetadataResponse after = cluster.metadataStub(leader).getMetadata(MetadataRequest.getDefaultInstance());
+    assertEquals(2, after.getBrokersCount());
+    assertEquals(List.of(follower), after.getTopics(0).getPartitions(0).getOfflineReplicasList());
+  }
+
+  @Test
+  void consumerInAnotherRackIsSentToAnInSyncReplicaInItsRack() {
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.defaults(id).withRack("rack-" + id));
+    int leader = createTopic("racks", 1);
+    int follower = leader == 1 ? 2 : 1;
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, "racks", 0, -1, batch("r0", "r1")).getErrorCode());
+    FetchResponse.PartitionData redirect = cluster.fetch(leader, "racks", 0, 0, 0, 0, "rack-" + follower);
+    assertEquals(follower, redirect.getPreferredReadReplica());
+    assertTrue(redirect.getRecords().isEmpty());
+    FetchResponse.PartitionData local = cluster.fetch(leader, "racks", 0, 0, 0, 0, "rack-" + leader);
+    assertEquals(-1, local.getPreferredReadReplica());
+    await().atMost(WAIT).until(() -> cluster.consumeAll(follower, "racks", 0).size() == 2);
+    assertEquals(List.of("r0", "r1"), values(cluster.consumeAll(follower, "racks", 0)));
+  }
+
+  @Test
+  void listOffsetsEarliestLatestAndByTimestamp() {
+    cluster = new TestCluster(dir, 3);
+    int leader = createTopic("offsets", 1);
+    io.weir.common.record.MemoryRecordsBuilder b = new io.weir.common.record.MemoryRecordsBuilder(
+        io.weir.common.record.CompressionType.NONE, io.weir.common.record.TimestampType.CREATE_TIME, 0, 1 << 16);
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < 5; i++) {
+      b.append(now - 5_000 + i * 1_000, null, ("t" + i).getBytes(), List.of());
+    }
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, "offsets", 0, -1, b.build()).getErrorCode());
+    assertEquals(0, cluster.listOffset(leader, "offsets", 0, -2).getOffset());
+    assertEquals(5, cluster.listOffset(leader, "offsets", 0, -1).getOffset());
+    ListOffsetsResponse.PartitionData byTime = cluster.listOffset(leader, "offsets", 0, now - 2_500);
+    assertEquals(3, byTime.getOffset());
+    assertEquals(now - 2_000, byTime.getTimestamp());
+    assertEquals(-1, cluster.listOffset(leader, "offsets", 0, now + 60_000).getOffset());
+    int follower = leader == 1 ? 2 : 1;
+    ListOffsetsResponse.PartitionData notLeader = cluster.listOffset(follower, "offsets", 0, -1);
+    assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, notLeader.getErrorCode());
+    assertEquals(leader, notLeader.getCurrentLeader().getLeaderId());
+  }
+}
