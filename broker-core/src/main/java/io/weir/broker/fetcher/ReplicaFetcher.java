@@ -85,7 +85,8 @@ public final class ReplicaFetcher {
   }
 
   void addPartition(TopicPartition tp, int leaderEpoch) {
-    states.put(tp, new FetchState(leaderEpoch, 0));
+    states.compute(
+        tp, (k, old) -> old != null && old.leaderEpoch() == leaderEpoch ? old : new FetchState(leaderEpoch, 0));
     synchronized (wakeup) {
       wakeup.notifyAll();
     }

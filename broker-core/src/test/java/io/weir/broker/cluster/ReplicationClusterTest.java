@@ -186,16 +186,63 @@ class ReplicationClusterTest {
   }
 
   @Test
-  void replicaStateSurvivesABrokerRestartOfItsLogs() throws IOException {
-    int leader = start().leader();
-    assertEquals(ErrorCode.NONE, produce(leader, -1, "a", "b").getErrorCode());
-    cluster.broker(leader).replicaManager().checkpointHighWatermarks();
-    assertTrue(java.nio.file.Files.readString(dir.resolve("broker-" + leader).resolve("replication-offset-checkpoint"))
-        .contains(TOPIC + " 0 2"));
-    assertFalse(hosted(leader).state().isr().isEmpty());
+  void isrShrinkingWhileAcksAllWaitsAnswersNotEnoughReplicasAfterAppend() {
+    cluster = new TestCluster(dir, 3, id -> io.weir.broker.BrokerConfig.defaults(id).withReplicaLagTimeMaxMs(1_500));
+    cluster.controller.createTopic(TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
+    int leader = cluster.partition(TOPIC, 0).leader();
+    assertEquals(ErrorCode.NONE, produce(leader, -1, "before").getErrorCode());
+    for (int id = 1; id <= 3; id++) {
+      if (id != leader) {
+        cluster.cutOff(id);
+      }
+    }
+    // Waits for the followers until replica.lag.time.max.ms drops them; the ISR is then too small.
+    ProduceResponse.PartitionResponse r = produce(leader, -1, "after");
+    assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, r.getErrorCode(), r.getErrorMessage());
+    assertEquals(List.of(leader), cluster.partition(TOPIC, 0).isr());
+    // The record was appended and is committed by the ISR of one, as in Kafka.
+    assertEquals(List.of("before", "after"), values(cluster.consumeAll(leader, TOPIC, 0)));
+    for (int id = 1; id <= 3; id++) {
+      cluster.reconnect(id);
+    }
+    await().atMost(WAIT).until(() -> cluster.partition(TOPIC, 0).isr().size() == 3);
   }
 
-  static MemoryRecords records(String... values) {
-    return batch(values);
+  @Test
+  void acksAllTimesOutWhenFollowersDoNotFetch() {
+    int leader = start().leader();
+    for (int id = 1; id <= 3; id++) {
+      if (id != leader) {
+        cluster.cutOff(id);
+      }
+    }
+    ProduceResponse response = cluster.produceStub(leader).produce(
+        io.weir.proto.v1.ProduceRequest.newBuilder()
+            .setAcks(-1)
+            .setTimeoutMs(300)
+            .addTopics(io.weir.proto.v1.ProduceRequest.TopicData.newBuilder().setName(TOPIC)
+                .addPartitions(io.weir.proto.v1.ProduceRequest.PartitionData.newBuilder().setPartition(0)
+                    .setRecords(com.google.protobuf.ByteString.copyFrom(TestRecords.bytes(batch("slow"))))))
+            .build());
+    assertEquals(ErrorCode.REQUEST_TIMED_OUT, response.getTopics(0).getPartitions(0).getErrorCode());
   }
+
+  @Test
+  void restartedLeaderKeepsItsHighWatermarkAndProducerState() {
+    cluster = new TestCluster(dir, 3);
+    cluster.controller.createTopic(TOPIC, 1, 1, Map.of());
+    int leader = cluster.partition(TOPIC, 0).leader();
+    MemoryRecords last = TestRecords.idempotentBatch(4242, (short) 0, 2, "c");
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, TOPIC, 0, -1, TestRecords.idempotentBatch(4242, (short) 0, 0, "a", "b")).getErrorCode());
+    long lastOffset = cluster.produce(leader, TOPIC, 0, -1, last).getBaseOffset();
+    cluster.restart(leader);
+    awaitLeader(leader);
+    assertEquals(3, hosted(leader).highWatermark());
+    // The producer's retry after the restart is recognised from the log.
+    ProduceResponse.PartitionResponse retry = cluster.produce(leader, TOPIC, 0, -1, last);
+    assertEquals(ErrorCode.NONE, retry.getErrorCode(), retry.getErrorMessage());
+    assertEquals(lastOffset, retry.getBaseOffset());
+    assertEquals(List.of("a", "b", "c"), values(cluster.consumeAll(leader, TOPIC, 0)));
+  }
+
 }

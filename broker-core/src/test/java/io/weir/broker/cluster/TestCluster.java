@@ -45,25 +45,45 @@ final class TestCluster implements AutoCloseable {
   private final Set<Integer> cutOff = ConcurrentHashMap.newKeySet(); // brokers no replica traffic reaches
   private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+  private final Path dir;
+  private final IntFunction<BrokerConfig> configs;
+
   TestCluster(Path dir, int size, IntFunction<BrokerConfig> configs) {
+    this.dir = dir;
+    this.configs = configs;
     for (int id = 1; id <= size; id++) {
-      BrokerConfig config = configs.apply(id);
-      int localId = id;
-      BrokerServer broker =
-          new BrokerServer(
-              config,
-              dir.resolve("broker-" + id),
-              "127.0.0.1",
-              0,
-              controller.alterPartitionManager(id),
-              controller.producerIdBlocks(id),
-              controller.topicCreator(),
-              endpoint -> networkEndpoint(localId, endpoint));
-      brokers.add(broker);
-      int port = broker.start();
-      brokerByPort.put(port, id);
-      controller.register(id, "127.0.0.1", port, config.rack(), broker::onMetadataUpdate);
+      brokers.add(null);
+      startBroker(id);
     }
+  }
+
+  private void startBroker(int id) {
+    BrokerConfig config = configs.apply(id);
+    BrokerServer broker =
+        new BrokerServer(
+            config,
+            dir.resolve("broker-" + id),
+            "127.0.0.1",
+            0,
+            controller.alterPartitionManager(id),
+            controller.producerIdBlocks(id),
+            controller.topicCreator(),
+            endpoint -> networkEndpoint(id, endpoint));
+    brokers.set(id - 1, broker);
+    int port = broker.start();
+    brokerByPort.put(port, id);
+    controller.register(id, "127.0.0.1", port, config.rack(), broker::onMetadataUpdate);
+  }
+
+  /** Stops the broker (its session runs out), then starts a new process on the same log dir. */
+  void restart(int id) {
+    ManagedChannel old = channels.remove(id);
+    if (old != null) {
+      old.shutdownNow();
+    }
+    broker(id).close();
+    controller.fence(id);
+    startBroker(id);
   }
 
   TestCluster(Path dir, int size) {
