@@ -145,6 +145,7 @@ public final class BrokerServer implements Closeable {
     long shrinkEvery = Math.max(1, config.replicaLagTimeMaxMs() / 2);
     schedule(replicaManager::maybeShrinkIsr, shrinkEvery);
     schedule(replicaManager::checkpointHighWatermarks, config.highWatermarkCheckpointIntervalMs());
+    schedule(replicaManager::takeProducerSnapshots, config.producerSnapshotIntervalMs());
     schedule(logManager::runRetentionAndFlush, config.logRetentionCheckIntervalMs());
     schedule(() -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
     return server.getPort();

@@ -504,7 +504,7 @@ public final class Partition {
     }
   }
 
-  /** Under the monitor: drops everything from {@code offset} on and rebuilds producer state. */
+  /** Drops everything from {@code offset} on and rebuilds producer state. */
   public void truncateTo(long offset) {
     synchronized (this) {
       if (log.truncateTo(offset)) {
@@ -521,8 +521,15 @@ public final class Partition {
   public void truncateFullyAndStartAt(long offset) {
     synchronized (this) {
       log.truncateFullyAndStartAt(offset);
-      producerState.rebuild(log);
+      producerState.rebuildDiscardingSnapshots(log);
       highWatermark = offset;
+    }
+  }
+
+  /** Snapshots producer state at the log end, so a restart scans only what follows. */
+  public void takeProducerSnapshot() {
+    synchronized (this) {
+      producerState.takeSnapshot(log);
     }
   }
 

@@ -392,7 +392,18 @@ public final class ReplicaManager {
     return p == null ? 0 : p.highWatermark();
   }
 
+  public void takeProducerSnapshots() {
+    for (Partition p : partitions.values()) {
+      try {
+        p.takeProducerSnapshot();
+      } catch (RuntimeException e) {
+        log.error("producer-state snapshot of {} failed", p.topicPartition(), e);
+      }
+    }
+  }
+
   public void shutdown() {
     checkpointHighWatermarks();
+    takeProducerSnapshots();
   }
 }

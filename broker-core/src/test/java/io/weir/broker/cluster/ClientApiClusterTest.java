@@ -112,7 +112,7 @@ class ClientApiClusterTest {
 
   @Test
   void autoCreateTopicsWhenEnabled() {
-    cluster = new TestCluster(dir, 3, id -> BrokerConfig.defaults(id).withAutoCreateTopics(true));
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.builder(id).autoCreateTopicsEnable(true).build());
     MetadataRequest request = MetadataRequest.newBuilder().addTopics("auto").setAllowAutoTopicCreation(true).build();
     assertEquals(ErrorCode.LEADER_NOT_AVAILABLE, cluster.metadataStub(1).getMetadata(request).getTopics(0).getErrorCode());
     await().atMost(WAIT).until(() -> cluster.metadataStub(1).getMetadata(request).getTopics(0).getErrorCode() == ErrorCode.NONE);
@@ -168,7 +168,7 @@ class ClientApiClusterTest {
 
   @Test
   void consumerInAnotherRackIsSentToAnInSyncReplicaInItsRack() {
-    cluster = new TestCluster(dir, 3, id -> BrokerConfig.defaults(id).withRack("rack-" + id));
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.builder(id).rack("rack-" + id).build());
     int leader = createTopic("racks", 1);
     int follower = leader == 1 ? 2 : 1;
     assertEquals(ErrorCode.NONE, cluster.produce(leader, "racks", 0, -1, batch("r0", "r1")).getErrorCode());
@@ -202,5 +202,24 @@ class ClientApiClusterTest {
     ListOffsetsResponse.PartitionData notLeader = cluster.listOffset(follower, "offsets", 0, -1);
     assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, notLeader.getErrorCode());
     assertEquals(leader, notLeader.getCurrentLeader().getLeaderId());
+  }
+
+  @Test
+  void retentionRunsInTheBackgroundAndOldOffsetsGoOutOfRange() {
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.builder(id).logRetentionCheckIntervalMs(100).build());
+    // Every append rolls a segment (segment.ms=1) and only the active one is kept (retention.bytes=1).
+    cluster.controller.createTopic("ret", 1, 3, Map.of("segment.ms", "1", "retention.bytes", "1"));
+    int leader = cluster.partition("ret", 0).leader();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(ErrorCode.NONE, cluster.produce(leader, "ret", 0, -1, batch("m" + i)).getErrorCode());
+    }
+    await().atMost(WAIT).until(() -> cluster.listOffset(leader, "ret", 0, -2).getOffset() > 0);
+    long earliest = cluster.listOffset(leader, "ret", 0, -2).getOffset();
+    assertEquals(5, cluster.listOffset(leader, "ret", 0, -1).getOffset());
+    assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, cluster.fetch(leader, "ret", 0, 0, 0, 0, "").getErrorCode());
+    assertEquals(ErrorCode.OFFSET_OUT_OF_RANGE, cluster.fetch(leader, "ret", 0, 6, 0, 0, "").getErrorCode());
+    FetchResponse.PartitionData tail = cluster.fetch(leader, "ret", 0, earliest, 0, 0, "");
+    assertEquals("m" + earliest,
+        TestRecords.entries(MemoryRecords.readableRecords(tail.getRecords().asReadOnlyByteBuffer())).get(0).value());
   }
 }

@@ -33,7 +33,7 @@ class PartitionTest {
   private static final TopicPartition TP = new TopicPartition("t", 0);
 
   @TempDir Path dir;
-  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
   private final List<List<Integer>> proposals = new ArrayList<>();
   private final List<CompletableFuture<AlterPartitionResponse>> pending = new ArrayList<>();
   private final List<TopicPartition> stateChanges = new ArrayList<>();
@@ -143,6 +143,31 @@ class PartitionTest {
     assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, e.error());
     assertEquals(0, partition.appendRecordsToLeader(batch("a"), 1).baseOffset());
     assertEquals(1, partition.highWatermark(), "an ISR of one commits at once");
+  }
+
+  @Test
+  void timestampsFollowTheTopicsTimestampType() throws Exception {
+    partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
+    clock.addAndGet(-2 * 3_600_000L); // the records now look two hours ahead of the broker
+    ApiException e = assertThrows(ApiException.class, () -> partition.appendRecordsToLeader(batch("a"), 1));
+    assertEquals(ErrorCode.INVALID_TIMESTAMP, e.error());
+    partition.updateConfig(TopicConfig.from(Map.of("message.timestamp.type", "LogAppendTime"), BrokerConfig.defaults(1)));
+    AppendResult r = partition.appendRecordsToLeader(batch("a"), 1);
+    assertEquals(clock.get(), r.logAppendTime());
+    io.weir.common.record.RecordBatch stored =
+        partition.log().read(0, 1000, Long.MAX_VALUE, true).records().toMemoryRecords().iterator().next();
+    assertEquals(io.weir.common.record.TimestampType.LOG_APPEND_TIME, stored.timestampType());
+    assertEquals(clock.get(), stored.maxTimestamp());
+    stored.validate(); // the CRC was rewritten
+  }
+
+  @Test
+  void oversizedBatchIsRefused() {
+    partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
+    partition.updateConfig(TopicConfig.from(Map.of("max.message.bytes", "100"), BrokerConfig.defaults(1)));
+    ApiException e = assertThrows(ApiException.class,
+        () -> partition.appendRecordsToLeader(batch("x".repeat(200)), 1));
+    assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.error());
   }
 
   @Test
