@@ -127,6 +127,7 @@ public final class BrokerServer implements Closeable {
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(requestHandlers)
             .maxInboundMessageSize(maxMessage)
+            .flowControlWindow(GrpcLeaderEndpoint.FLOW_CONTROL_WINDOW)
             .addService(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator))
             .addService(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks)))
             .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))

@@ -319,6 +319,21 @@ public final class ReplicaManager {
                 fp.tp(), ReadResult.error(code, message, LeaderAndIsr.NONE, -1, -1), -1));
         continue;
       }
+      if (params.isFromFollower() && !partition.state().replicas().contains(params.replicaId())) {
+        // Only assigned replicas may read past the high watermark.
+        LeaderAndIsr s = partition.state();
+        out.add(
+            new FetchPartitionResult(
+                fp.tp(),
+                ReadResult.error(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + params.replicaId() + " is not a replica of " + fp.tp(),
+                    s,
+                    partition.highWatermark(),
+                    partition.logStartOffset()),
+                -1));
+        continue;
+      }
       int preferred = preferredReadReplica(partition, params);
       int maxBytes = (int) Math.max(0, Math.min(fp.maxBytes(), budget));
       ReadResult read;

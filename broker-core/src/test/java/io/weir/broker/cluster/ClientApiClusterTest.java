@@ -222,4 +222,21 @@ class ClientApiClusterTest {
     assertEquals("m" + earliest,
         TestRecords.entries(MemoryRecords.readableRecords(tail.getRecords().asReadOnlyByteBuffer())).get(0).value());
   }
+
+  @Test
+  void onlyAssignedReplicasMayReadPastTheHighWatermark() {
+    cluster = new TestCluster(dir, 3);
+    cluster.controller.createTopic("guarded", 1, 1, Map.of());
+    int leader = cluster.partition("guarded", 0).leader();
+    FetchResponse response = cluster.fetchStub(leader).fetch(io.weir.proto.v1.FetchRequest.newBuilder()
+        .setReplicaId(99)
+        .setMaxBytes(1 << 20)
+        .addTopics(io.weir.proto.v1.FetchRequest.TopicData.newBuilder().setName("guarded")
+            .addPartitions(io.weir.proto.v1.FetchRequest.PartitionData.newBuilder()
+                .setPartition(0).setCurrentLeaderEpoch(-1).setLastFetchedEpoch(-1).setPartitionMaxBytes(1 << 20)))
+        .build());
+    FetchResponse.PartitionData pd = response.getTopics(0).getPartitions(0);
+    assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, pd.getErrorCode());
+    assertTrue(pd.getErrorMessage().contains("not a replica"), pd.getErrorMessage());
+  }
 }
