@@ -6,6 +6,7 @@ import io.weir.broker.fetcher.ReplicaFetcherManager;
 import io.weir.broker.metadata.MetadataCache;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.common.record.MemoryRecords;
+import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
@@ -99,8 +100,7 @@ public final class ReplicaManager {
   public synchronized void applyImage(MetadataImage image) {
     Set<TopicPartition> assigned = new HashSet<>();
     for (TopicImage topic : image.topics().byName().values()) {
-      Map<String, String> overrides = image.configs().configs(
-          io.weir.metadata.image.ConfigResource.topic(topic.name()));
+      Map<String, String> overrides = image.configs().configs(ConfigResource.topic(topic.name()));
       TopicConfig topicConfig;
       try {
         topicConfig = TopicConfig.from(overrides, config);
@@ -131,6 +131,11 @@ public final class ReplicaManager {
 
   private void applyPartition(TopicPartition tp, String topicId, PartitionRegistration reg, TopicConfig cfg) {
     Partition partition = partitions.get(tp);
+    if (partition != null && !partition.topicId().isEmpty() && !partition.topicId().equals(topicId)) {
+      // The topic was deleted and created again under the same name: the old log must go.
+      stopReplica(tp);
+      partition = null;
+    }
     if (partition == null) {
       Log partitionLog = logManager.getOrCreateLog(tp, cfg.log());
       partition =

@@ -239,4 +239,21 @@ class ClientApiClusterTest {
     assertEquals(ErrorCode.NOT_LEADER_OR_FOLLOWER, pd.getErrorCode());
     assertTrue(pd.getErrorMessage().contains("not a replica"), pd.getErrorMessage());
   }
+
+  @Test
+  void deletedTopicsLeaveEveryBrokerAndARecreatedTopicStartsEmpty() {
+    cluster = new TestCluster(dir, 3);
+    int leader = createTopic("gone", 1);
+    assertEquals(ErrorCode.NONE, cluster.produce(leader, "gone", 0, -1, batch("old")).getErrorCode());
+    cluster.controller.deleteTopic("gone");
+    for (int id = 1; id <= 3; id++) {
+      int broker = id;
+      await().atMost(WAIT).until(() -> cluster.broker(broker).logManager().getLog(new io.weir.storage.log.TopicPartition("gone", 0)).isEmpty());
+      assertTrue(java.nio.file.Files.notExists(dir.resolve("broker-" + id).resolve("gone-0")));
+    }
+    assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, cluster.produce(leader, "gone", 0, 1, batch("x")).getErrorCode());
+    int newLeader = createTopic("gone", 1);
+    assertEquals(ErrorCode.NONE, cluster.produce(newLeader, "gone", 0, -1, batch("new")).getErrorCode());
+    assertEquals(List.of("new"), values(cluster.consumeAll(newLeader, "gone", 0)));
+  }
 }

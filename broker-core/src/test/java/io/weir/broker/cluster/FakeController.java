@@ -105,6 +105,10 @@ final class FakeController implements AutoCloseable {
         });
   }
 
+  void deleteTopic(String name) {
+    call(() -> commit(logic.deleteTopics(image, List.of(name))));
+  }
+
   /** Lets the broker's session run out while the others heartbeat: it is fenced, its leaderships move. */
   void fence(int brokerId) {
     call(
