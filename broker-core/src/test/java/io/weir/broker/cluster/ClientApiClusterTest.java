@@ -256,4 +256,48 @@ class ClientApiClusterTest {
     assertEquals(ErrorCode.NONE, cluster.produce(newLeader, "gone", 0, -1, batch("new")).getErrorCode());
     assertEquals(List.of("new"), values(cluster.consumeAll(newLeader, "gone", 0)));
   }
+
+  private FetchResponse fetchTwo(int maxBytes, int partitionMaxBytes) {
+    io.weir.proto.v1.FetchRequest.TopicData.Builder topic = io.weir.proto.v1.FetchRequest.TopicData.newBuilder().setName("limits");
+    for (int p = 0; p < 2; p++) {
+      topic.addPartitions(io.weir.proto.v1.FetchRequest.PartitionData.newBuilder()
+          .setPartition(p).setCurrentLeaderEpoch(-1).setLastFetchedEpoch(-1).setPartitionMaxBytes(partitionMaxBytes));
+    }
+    return cluster.fetchStub(1).fetch(io.weir.proto.v1.FetchRequest.newBuilder()
+        .setReplicaId(-1).setMaxBytes(maxBytes).addTopics(topic).build());
+  }
+
+  private static int batches(FetchResponse response, int partition) {
+    int n = 0;
+    for (io.weir.common.record.RecordBatch b : MemoryRecords.readableRecords(
+        response.getTopics(0).getPartitions(partition).getRecords().asReadOnlyByteBuffer())) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void fetchHonoursPartitionAndTotalByteLimitsButAlwaysMakesProgress() {
+    cluster = new TestCluster(dir, 1);
+    cluster.controller.createTopic("limits", 2, 1, Map.of());
+    int batchSize = batch("0123456789").sizeInBytes();
+    for (int p = 0; p < 2; p++) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(ErrorCode.NONE, cluster.produce(1, "limits", p, 1, batch("0123456789")).getErrorCode());
+      }
+    }
+    FetchResponse all = fetchTwo(1 << 20, 1 << 20);
+    assertEquals(3, batches(all, 0));
+    assertEquals(3, batches(all, 1));
+    // A limit below one batch still returns the first partition's first batch, as Kafka does.
+    FetchResponse tiny = fetchTwo(1 << 20, 1);
+    assertEquals(1, batches(tiny, 0));
+    assertEquals(0, batches(tiny, 1));
+    FetchResponse perPartition = fetchTwo(1 << 20, 2 * batchSize);
+    assertEquals(2, batches(perPartition, 0));
+    assertEquals(2, batches(perPartition, 1));
+    FetchResponse total = fetchTwo(2 * batchSize, 1 << 20);
+    assertEquals(2, batches(total, 0));
+    assertEquals(0, batches(total, 1));
+  }
 }
