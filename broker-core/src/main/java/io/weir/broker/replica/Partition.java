@@ -10,6 +10,7 @@ import io.weir.metadata.controller.AlterPartitionResponse;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.FetchDataInfo;
+import io.weir.storage.log.FileRecords;
 import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogAppendInfo;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
@@ -296,7 +298,7 @@ public final class Partition {
       EpochEndOffset eo = log.endOffsetForEpoch(lastFetchedEpoch);
       if (eo.epoch() < lastFetchedEpoch || eo.endOffset() < fetchOffset) {
         return new ReadResult(
-            ErrorCode.NONE, "", io.weir.storage.log.FileRecords.EMPTY, hw, start, leo, eo,
+            ErrorCode.NONE, "", FileRecords.EMPTY, hw, start, leo, eo,
             s.leader(), s.leaderEpoch());
       }
     }
@@ -393,11 +395,15 @@ public final class Partition {
 
   private void send(IsrProposal proposal) {
     List<Integer> isr = new ArrayList<>(new TreeSet<>(proposal.newIsr()));
-    CompletableFutureSupport.whenDone(
-        () ->
-            alterPartitionManager.submit(
-                topicId, tp.partition(), proposal.leaderEpoch(), proposal.partitionEpoch(), isr),
-        (response, error) -> onAlterPartitionResponse(proposal, response, error));
+    CompletableFuture<AlterPartitionResponse> sent;
+    try {
+      sent =
+          alterPartitionManager.submit(
+              topicId, tp.partition(), proposal.leaderEpoch(), proposal.partitionEpoch(), isr);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((response, error) -> onAlterPartitionResponse(proposal, response, error));
   }
 
   private void onAlterPartitionResponse(

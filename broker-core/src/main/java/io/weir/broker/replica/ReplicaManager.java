@@ -250,14 +250,18 @@ public final class ReplicaManager {
   /** @throws ApiException UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER */
   public Partition hostedPartition(TopicPartition tp) {
     Partition partition = partitions.get(tp);
-    if (partition != null) {
-      return partition;
+    if (partition == null) {
+      throw notHosted(tp);
     }
+    return partition;
+  }
+
+  private ApiException notHosted(TopicPartition tp) {
     if (metadataCache.partition(tp.topic(), tp.partition()) == null) {
-      throw new ApiException(
+      return new ApiException(
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic partition " + tp + " does not exist.");
     }
-    throw new ApiException(
+    return new ApiException(
         ErrorCode.NOT_LEADER_OR_FOLLOWER,
         "Broker " + config.nodeId() + " hosts no replica of " + tp + ".");
   }
@@ -309,19 +313,10 @@ public final class ReplicaManager {
     for (FetchPartition fp : fetchPartitions) {
       Partition partition = partitions.get(fp.tp());
       if (partition == null) {
-        ErrorCode code;
-        String message;
-        try {
-          hostedPartition(fp.tp());
-          code = ErrorCode.UNKNOWN_SERVER_ERROR;
-          message = "";
-        } catch (ApiException e) {
-          code = e.error();
-          message = e.getMessage();
-        }
+        ApiException error = notHosted(fp.tp());
         out.add(
             new FetchPartitionResult(
-                fp.tp(), ReadResult.error(code, message, LeaderAndIsr.NONE, -1, -1), -1));
+                fp.tp(), ReadResult.error(error.error(), error.getMessage(), LeaderAndIsr.NONE, -1, -1), -1));
         continue;
       }
       if (params.isFromFollower() && !partition.state().replicas().contains(params.replicaId())) {
