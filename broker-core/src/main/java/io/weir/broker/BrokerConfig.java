@@ -90,6 +90,7 @@ public record BrokerConfig(
     private boolean autoCreateTopicsEnable;
     private long logRetentionCheckIntervalMs = 300_000;
     private long producerSnapshotIntervalMs = 60_000;
+    private long logCleanerBackoffMs = 15_000;
     private LogConfig defaultLogConfig = LogConfig.defaults();
 
     private Builder(int nodeId) {
@@ -121,6 +122,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder logCleanerBackoffMs(long value) {
+      logCleanerBackoffMs = value;
+      return this;
+    }
+
     public Builder producerSnapshotIntervalMs(long value) {
       producerSnapshotIntervalMs = value;
       return this;
@@ -147,7 +153,7 @@ public record BrokerConfig(
           8,
           5_000,
           logRetentionCheckIntervalMs,
-          15_000,
+          logCleanerBackoffMs,
           producerSnapshotIntervalMs,
           defaultLogConfig);
     }

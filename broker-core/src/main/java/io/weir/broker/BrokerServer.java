@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@link #onMetadataUpdate}. The node entry point wires this to the Raft-backed controller.
  *
  * <p>Threads: {@code num.io.threads} request handlers (gRPC's executor, so Netty event loops never
- * block), one purgatory timer, one maintenance scheduler, one fetcher per leader followed.
+ * block), one purgatory timer, one maintenance scheduler, one log cleaner, one fetcher per leader
+ * followed.
  */
 public final class BrokerServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
@@ -56,6 +57,7 @@ public final class BrokerServer implements Closeable {
   private final ExecutorService requestHandlers;
   private final ScheduledExecutorService purgatoryTimer;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService cleaner; // compaction may run long: it must not delay ISR checks
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
@@ -91,6 +93,8 @@ public final class BrokerServer implements Closeable {
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("broker-scheduler-" + config.nodeId()));
+    this.cleaner =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("log-cleaner-" + config.nodeId()));
     ReplicaManager[] self = new ReplicaManager[1];
     ReplicaFetcher.Settings fetchSettings =
         new ReplicaFetcher.Settings(
@@ -148,12 +152,16 @@ public final class BrokerServer implements Closeable {
     schedule(replicaManager::checkpointHighWatermarks, config.highWatermarkCheckpointIntervalMs());
     schedule(replicaManager::takeProducerSnapshots, config.producerSnapshotIntervalMs());
     schedule(logManager::runRetentionAndFlush, config.logRetentionCheckIntervalMs());
-    schedule(() -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
+    schedule(cleaner, () -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
     return server.getPort();
   }
 
   private void schedule(Runnable task, long periodMs) {
-    scheduler.scheduleWithFixedDelay(
+    schedule(scheduler, task, periodMs);
+  }
+
+  private void schedule(ScheduledExecutorService executor, Runnable task, long periodMs) {
+    executor.scheduleWithFixedDelay(
         () -> {
           try {
             task.run();
@@ -198,6 +206,7 @@ public final class BrokerServer implements Closeable {
     server.shutdownNow();
     fetcherManager.shutdown();
     scheduler.shutdown(); // no interrupt: it would close the log file channels under a running task
+    cleaner.shutdown();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -208,6 +217,7 @@ public final class BrokerServer implements Closeable {
     try {
       requestHandlers.awaitTermination(5, TimeUnit.SECONDS);
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      cleaner.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -300,4 +300,27 @@ class ClientApiClusterTest {
     assertEquals(2, batches(total, 0));
     assertEquals(0, batches(total, 1));
   }
+
+  private static MemoryRecords keyed(String key, String value) {
+    io.weir.common.record.MemoryRecordsBuilder b = new io.weir.common.record.MemoryRecordsBuilder(
+        io.weir.common.record.CompressionType.NONE, io.weir.common.record.TimestampType.CREATE_TIME, 0, 1 << 16);
+    b.append(System.currentTimeMillis(), key.getBytes(), value.getBytes(), List.of());
+    return b.build();
+  }
+
+  @Test
+  void compactionRunsInTheBackgroundOnEveryReplica() {
+    cluster = new TestCluster(dir, 3, id -> BrokerConfig.builder(id).logCleanerBackoffMs(100).build());
+    cluster.controller.createTopic("compacted", 1, 3, Map.of("cleanup.policy", "compact", "segment.ms", "1"));
+    int leader = cluster.partition("compacted", 0).leader();
+    for (String[] kv : new String[][] {{"k", "v1"}, {"k", "v2"}, {"j", "w1"}, {"k", "v3"}, {"j", "w2"}, {"z", "last"}}) {
+      assertEquals(ErrorCode.NONE, cluster.produce(leader, "compacted", 0, -1, keyed(kv[0], kv[1])).getErrorCode());
+    }
+    for (int id = 1; id <= 3; id++) {
+      int broker = id;
+      await().atMost(WAIT).until(() -> values(cluster.consumeAll(broker, "compacted", 0)).equals(List.of("v3", "w2", "last")));
+    }
+    // Offsets never change: the survivors keep theirs.
+    assertEquals(List.of(3L, 4L, 5L), cluster.consumeAll(leader, "compacted", 0).stream().map(TestRecords.Entry::offset).toList());
+  }
 }

@@ -187,7 +187,7 @@ class ReplicationClusterTest {
 
   @Test
   void isrShrinkingWhileAcksAllWaitsAnswersNotEnoughReplicasAfterAppend() {
-    cluster = new TestCluster(dir, 3, id -> io.weir.broker.BrokerConfig.builder(id).replicaLagTimeMaxMs(1_500).build());
+    cluster = new TestCluster(dir, 3, id -> io.weir.broker.BrokerConfig.builder(id).replicaLagTimeMaxMs(3_000).build());
     cluster.controller.createTopic(TOPIC, 1, 3, Map.of("min.insync.replicas", "2"));
     int leader = cluster.partition(TOPIC, 0).leader();
     assertEquals(ErrorCode.NONE, produce(leader, -1, "before").getErrorCode());
