@@ -100,6 +100,43 @@ class ReplicationClusterTest {
   }
 
   @Test
+  void concurrentAcksAllProducersLoseAndDuplicateNothing() throws Exception {
+    int leader = start().leader();
+    int producers = 4;
+    int batches = 40;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(producers);
+    try {
+      List<java.util.concurrent.Future<List<Long>>> results = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int producer = p;
+        results.add(pool.submit(() -> {
+          List<Long> offsets = new ArrayList<>();
+          for (int i = 0; i < batches; i++) {
+            ProduceResponse.PartitionResponse r = produce(leader, -1, "p" + producer + "-" + i);
+            assertEquals(ErrorCode.NONE, r.getErrorCode(), r.getErrorMessage());
+            offsets.add(r.getBaseOffset());
+          }
+          return offsets;
+        }));
+      }
+      Set<Long> allOffsets = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<List<Long>> f : results) {
+        allOffsets.addAll(f.get(120, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertEquals(producers * batches, allOffsets.size(), "every acknowledged batch has its own offset");
+    } finally {
+      pool.shutdownNow();
+    }
+    List<TestRecords.Entry> consumed = cluster.consumeAll(leader, TOPIC, 0);
+    assertEquals(producers * batches, consumed.size());
+    for (int p = 0; p < producers; p++) {
+      String prefix = "p" + p + "-";
+      assertEquals(expected(prefix, 0, batches),
+          consumed.stream().map(TestRecords.Entry::value).filter(v -> v.startsWith(prefix)).toList());
+    }
+  }
+
+  @Test
   void cutOffReplicaTruncatesItsUnreplicatedRecordsWhenItReturns() {
     int old = start().leader();
     assertEquals(ErrorCode.NONE, produce(old, -1, "a0", "a1").getErrorCode());
