@@ -207,11 +207,13 @@ public final class ReplicaFetcher {
         case NONE -> {
           if (pd.hasDivergingEpoch()) {
             partition.truncateOnDivergence(
-                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset()));
+                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset()),
+                sent.leaderEpoch());
           } else if (partition.appendRecordsAsFollower(
               MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()),
               pd.getHighWatermark(),
-              pd.getLogStartOffset())) {
+              pd.getLogStartOffset(),
+              sent.leaderEpoch())) {
             onHighWatermarkChanged.accept(tp);
           }
         }

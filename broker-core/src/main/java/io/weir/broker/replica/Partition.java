@@ -80,6 +80,7 @@ public final class Partition {
     this.localBrokerId = localBrokerId;
     this.log = log;
     this.config = config;
+    log.updateConfig(config.log()); // a log loaded at startup was opened with the broker's defaults
     this.clock = clock;
     this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
     this.alterPartitionManager = alterPartitionManager;
@@ -463,15 +464,16 @@ public final class Partition {
   // ---- follower ----
 
   /**
-   * Appends batches fetched from the leader and takes its high watermark (capped at our end) and
-   * log start offset.
+   * Appends batches fetched from the leader of {@code fetchLeaderEpoch} and takes its high
+   * watermark (capped at our end) and log start offset; ignored if leadership moved meanwhile.
    *
    * @return true if the high watermark moved
    */
-  public boolean appendRecordsAsFollower(MemoryRecords records, long leaderHw, long leaderLogStart) {
+  public boolean appendRecordsAsFollower(
+      MemoryRecords records, long leaderHw, long leaderLogStart, int fetchLeaderEpoch) {
     synchronized (this) {
-      if (state.isLeader()) {
-        return false; // became leader while the fetch was in flight
+      if (state.isLeader() || state.leaderEpoch() != fetchLeaderEpoch) {
+        return false; // leadership changed while the fetch was in flight
       }
       if (records.sizeInBytes() > 0) {
         log.appendAsFollower(records);
@@ -490,11 +492,15 @@ public final class Partition {
   }
 
   /**
-   * The leader reports our log diverged at {@code leaderEpochEnd}: truncate to where our log and
-   * the leader's agree, as far as this round can tell (the next fetch checks again).
+   * The leader (at {@code fetchLeaderEpoch}) reports our log diverged at {@code leaderEpochEnd}:
+   * truncate to where our log and the leader's agree, as far as this round can tell (the next fetch
+   * checks again).
    */
-  public void truncateOnDivergence(EpochEndOffset leaderEpochEnd) {
+  public void truncateOnDivergence(EpochEndOffset leaderEpochEnd, int fetchLeaderEpoch) {
     synchronized (this) {
+      if (state.isLeader() || state.leaderEpoch() != fetchLeaderEpoch) {
+        return; // leadership changed while the fetch was in flight
+      }
       long target;
       if (leaderEpochEnd.epoch() < 0) {
         target = highWatermark;

@@ -99,7 +99,7 @@ class ReplicaFetcherTest {
     oldLeader.appendRecordsToLeader(batch("a"), 1);
     oldLeader.appendRecordsToLeader(batch("lost1", "lost2"), 1);
     newLeader.makeFollower("id", reg(2, 1));
-    newLeader.appendRecordsAsFollower(oldLeader.log().read(0, 1, Long.MAX_VALUE, true).records().toMemoryRecords(), 0, 0);
+    newLeader.appendRecordsAsFollower(oldLeader.log().read(0, 1, Long.MAX_VALUE, true).records().toMemoryRecords(), 0, 0, 1);
     assertEquals(1, newLeader.logEndOffset());
     // Epoch 2: broker 1 leads and takes new writes at the offsets broker 2 used.
     newLeader.makeLeader("id", reg(1, 2));

@@ -193,6 +193,21 @@ class PartitionTest {
   }
 
   @Test
+  void followerIgnoresAFetchAnsweredUnderAnOlderLeaderEpoch() {
+    partition.makeFollower("id", reg(List.of(1, 2, 3), 2, 5, 10));
+    io.weir.common.record.MemoryRecords fetched = io.weir.broker.TestRecords.copy(batch("a"));
+    for (io.weir.common.record.RecordBatch b : fetched) {
+      b.setPartitionLeaderEpoch(5);
+    }
+    partition.makeFollower("id", reg(List.of(1, 2, 3), 3, 6, 11));
+    assertFalse(partition.appendRecordsAsFollower(fetched, 1, 0, 5));
+    assertEquals(0, partition.logEndOffset());
+    assertTrue(partition.appendRecordsAsFollower(fetched, 1, 0, 6));
+    assertEquals(1, partition.logEndOffset());
+    assertEquals(1, partition.highWatermark());
+  }
+
+  @Test
   void consumersNeverReadPastTheHighWatermark() throws Exception {
     partition.makeLeader("id", reg(List.of(1, 2), 1, 5, 10));
     partition.appendRecordsToLeader(batch("a"), 1);
