@@ -90,10 +90,6 @@ public final class ReplicaManager {
     return partitions.get(tp);
   }
 
-  public Map<TopicPartition, Partition> partitions() {
-    return Map.copyOf(partitions);
-  }
-
   // ---- metadata ----
 
   /** Becomes leader or follower of each partition with a replica here; drops the others. */

@@ -255,7 +255,4 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  static Optional<String> none() {
-    return Optional.empty();
-  }
 }
