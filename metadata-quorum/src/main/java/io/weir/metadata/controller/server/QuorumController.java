@@ -30,10 +30,8 @@ import io.weir.metadata.raft.runtime.QuorumInfo;
 import io.weir.metadata.raft.runtime.QuorumOverloadedException;
 import io.weir.metadata.raft.runtime.RaftRuntime;
 import io.weir.metadata.raft.runtime.StateMachine;
-import io.weir.proto.v1.MetadataRecord;
 import io.weir.proto.v1.MetadataRecordBatch;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,13 +73,7 @@ public final class QuorumController implements StateMachine, AutoCloseable {
     /** Requests queued on the event thread beyond which new ones are refused (bounded buffering). */
     private static final int MAX_QUEUED_EVENTS = 10_000;
 
-    private enum State { INACTIVE, ACTIVATING, ACTIVE }
-
     private final int nodeId;
-    private final ControllerConfig config;
-    private final ControllerTimings timings;
-    private final RandomGenerator random;
-    private final long pollMs;
     private final ScheduledThreadPoolExecutor events;
     private final AtomicInteger queued = new AtomicInteger(); // any thread
     private final CopyOnWriteArrayList<MetadataPublisher> publishers = new CopyOnWriteArrayList<>(); // any thread
@@ -92,39 +84,17 @@ public final class QuorumController implements StateMachine, AutoCloseable {
     /** Written by the Raft driver thread only, read by anyone. */
     private volatile MetadataImage committedImage = MetadataImage.EMPTY;
 
-    // Event thread only.
-    private State state = State.INACTIVE;
-    private MetadataImage committed = MetadataImage.EMPTY;
-    private MetadataImage lastWritten;
-    private ControllerLogic logic;
-    private long activeTerm = -1;
-    private long generation;
-    private long lastProposedSeq;
-    private long lastCommittedSeq;
-    private long activationSeq;
-    private long nextFenceCheckMs;
-    private long nextImbalanceCheckMs;
-    private final ArrayDeque<Waiter<?>> waiters = new ArrayDeque<>(); // ascending by seq
+    private final QuorumControllerCore core; // event thread only
 
-    private record Waiter<T>(long seq, CompletableFuture<T> future, T response) {
-        void complete() {
-            future.complete(response);
-        }
-    }
-
-    private QuorumController(int nodeId, ControllerConfig config, ControllerTimings timings, RandomGenerator random,
-                             long pollMs) {
+    private QuorumController(int nodeId, ControllerConfig config, ControllerTimings timings, RandomGenerator random) {
         this.nodeId = nodeId;
-        this.config = config;
-        this.timings = timings;
-        this.random = random;
-        this.pollMs = pollMs;
         this.events = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "controller-event-" + nodeId);
             t.setDaemon(true);
             return t;
         });
         events.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.core = new QuorumControllerCore(nodeId, config, timings, random, this::propose, this::notController);
     }
 
     /**
@@ -138,12 +108,12 @@ public final class QuorumController implements StateMachine, AutoCloseable {
 
     static QuorumController start(QuorumConfig quorum, ControllerConfig config, ControllerTimings timings,
                                   ControllerListener listener, RandomGenerator random) {
-        QuorumController controller = new QuorumController(quorum.nodeId(), config, timings, random,
-                quorum.tickMs());
+        QuorumController controller = new QuorumController(quorum.nodeId(), config, timings, random);
         controller.listener = listener;
         controller.raft = RaftRuntime.start(quorum, controller, listener);
         controller.service = listener.addService(new ControllerGrpcService(controller));
-        controller.events.scheduleWithFixedDelay(controller::poll, 0, controller.pollMs, TimeUnit.MILLISECONDS);
+        // Polled at the Raft tick: the runtime has no role-change callback, and a tick is its own resolution.
+        controller.events.scheduleWithFixedDelay(controller::poll, 0, quorum.tickMs(), TimeUnit.MILLISECONDS);
         return controller;
     }
 
@@ -209,128 +179,28 @@ public final class QuorumController implements StateMachine, AutoCloseable {
     // ------------------------------------------------------------------ event thread
 
     private void onCommitted(MetadataRecordBatch batch, MetadataImage image) {
-        committed = image;
-        if (state == State.INACTIVE) {
-            return;
-        }
-        boolean ours = batch.getWriterId() == nodeId && batch.getTerm() == activeTerm
-                && batch.getGeneration() == generation;
-        if (!ours) {
-            if (state == State.ACTIVE) {
-                deactivate("entry of writer " + batch.getWriterId() + " term " + batch.getTerm()
-                        + " committed while active");
-            }
-            return; // while activating, earlier terms' entries are still being applied
-        }
-        lastCommittedSeq = batch.getSequence();
-        if (state == State.ACTIVATING && lastCommittedSeq == activationSeq) {
-            state = State.ACTIVE;
-            lastWritten = committed;
-            logic = new ControllerLogic(config, random);
-            long now = nowMs();
-            nextFenceCheckMs = now + timings.fenceCheckIntervalMs();
-            nextImbalanceCheckMs = now + timings.leaderImbalanceCheckIntervalMs();
-            log.info("Controller {} is active in term {} at metadata offset {}", nodeId, activeTerm,
-                    committed.offset());
-        }
-        while (!waiters.isEmpty() && waiters.peekFirst().seq() <= lastCommittedSeq) {
-            waiters.pollFirst().complete();
-        }
-        if (lastCommittedSeq == lastProposedSeq && state == State.ACTIVE) {
-            lastWritten = committed; // same content; takes the committed offset
-        }
+        core.onCommitted(batch, image);
     }
 
     private void onRestored(MetadataImage image) {
-        committed = image;
-        if (state != State.INACTIVE) {
-            deactivate("a snapshot replaced the state");
-        }
+        core.onRestored(image);
     }
 
-    /** Follows the Raft role and runs the periodic tasks while active. */
     private void poll() {
         try {
             RaftRuntime r = raft;
-            Role role = r.role();
-            long term = r.term();
-            if (state != State.INACTIVE && (role != Role.LEADER || term != activeTerm)) {
-                deactivate("Raft role is now " + role + " in term " + term);
-            }
-            if (state == State.INACTIVE && role == Role.LEADER) {
-                activate(term);
-            }
-            if (state == State.ACTIVE) {
-                long now = nowMs();
-                if (now >= nextFenceCheckMs) {
-                    nextFenceCheckMs = now + timings.fenceCheckIntervalMs();
-                    List<Integer> fenced = write(logic.fenceStaleBrokers(lastWritten, now));
-                    if (!fenced.isEmpty()) {
-                        log.info("Controller {} fenced brokers {}: no heartbeat within {} ms", nodeId, fenced,
-                                config.brokerSessionTimeoutMs());
-                    }
-                }
-                if (state == State.ACTIVE && now >= nextImbalanceCheckMs) {
-                    nextImbalanceCheckMs = now + timings.leaderImbalanceCheckIntervalMs();
-                    write(logic.maybeBalancePartitionLeaders(lastWritten));
-                }
-            }
+            core.onRaftState(r.role() == Role.LEADER, r.term(), nowMs());
         } catch (RuntimeException e) {
             log.error("Controller {}: periodic work failed", nodeId, e);
-            deactivate("periodic work failed: " + e);
         }
     }
 
-    private void activate(long term) {
-        state = State.ACTIVATING;
-        activeTerm = term;
-        generation++;
-        lastProposedSeq = 0;
-        lastCommittedSeq = 0;
-        activationSeq = propose(List.of());
-    }
-
-    private void deactivate(String reason) {
-        if (state == State.INACTIVE) {
-            return;
-        }
-        log.info("Controller {} is no longer active: {}", nodeId, reason);
-        state = State.INACTIVE;
-        generation++; // entries still in flight from this activation now count as someone else's
-        logic = null;
-        lastWritten = null;
-        NotLeaderException e = notController();
-        while (!waiters.isEmpty()) {
-            waiters.pollFirst().future().completeExceptionally(e);
-        }
-    }
-
-    /** Proposes one batch; returns its sequence number. */
-    private long propose(List<MetadataRecord> records) {
-        long seq = ++lastProposedSeq;
-        long gen = generation;
-        byte[] data = MetadataRecordBatch.newBuilder()
-                .setWriterId(nodeId).setTerm(activeTerm).setGeneration(gen).setSequence(seq)
-                .addAllRecords(records).build().toByteArray();
-        raft.propose(data).whenComplete((index, error) -> {
+    private void propose(byte[] batch, long generation) {
+        raft.propose(batch).whenComplete((index, error) -> {
             if (error != null) {
-                runOnEventThread(() -> {
-                    if (generation == gen) {
-                        deactivate("proposal " + seq + " failed: " + error);
-                    }
-                });
+                runOnEventThread(() -> core.onProposeFailed(generation, error));
             }
         });
-        return seq;
-    }
-
-    /** Proposes a decision's records (if any) and extends the last written image; returns its response. */
-    private <T> T write(ControllerResult<T> result) {
-        if (!result.records().isEmpty()) {
-            lastWritten = lastWritten.apply(result.records(), lastWritten.offset());
-            propose(result.records());
-        }
-        return result.response();
     }
 
     private NotLeaderException notController() {
@@ -343,16 +213,11 @@ public final class QuorumController implements StateMachine, AutoCloseable {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
     }
 
-    @FunctionalInterface
-    private interface Operation<T> {
-        ControllerResult<T> run(ControllerLogic logic, MetadataImage lastWritten, long nowMs);
-    }
-
     /**
      * Runs {@code op} on the event thread against the last written image; the future completes once its
      * records and every record proposed before them have committed.
      */
-    private <T> CompletableFuture<T> submit(Operation<T> op) {
+    private <T> CompletableFuture<T> submit(QuorumControllerCore.Operation<T> op) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (queued.incrementAndGet() > MAX_QUEUED_EVENTS) {
             queued.decrementAndGet();
@@ -371,10 +236,10 @@ public final class QuorumController implements StateMachine, AutoCloseable {
 
     /** A request queued for the event thread; a request still queued at close fails rather than hangs. */
     private final class Request<T> implements Runnable {
-        private final Operation<T> op;
+        private final QuorumControllerCore.Operation<T> op;
         private final CompletableFuture<T> future;
 
-        Request(Operation<T> op, CompletableFuture<T> future) {
+        Request(QuorumControllerCore.Operation<T> op, CompletableFuture<T> future) {
             this.op = op;
             this.future = future;
         }
@@ -382,22 +247,7 @@ public final class QuorumController implements StateMachine, AutoCloseable {
         @Override
         public void run() {
             queued.decrementAndGet();
-            if (state != State.ACTIVE) {
-                future.completeExceptionally(notController());
-                return;
-            }
-            T response;
-            try {
-                response = write(op.run(logic, lastWritten, nowMs()));
-            } catch (RuntimeException e) {
-                future.completeExceptionally(e);
-                return;
-            }
-            if (lastCommittedSeq == lastProposedSeq) {
-                future.complete(response);
-            } else {
-                waiters.addLast(new Waiter<>(lastProposedSeq, future, response));
-            }
+            core.submit(op, nowMs(), future);
         }
     }
 
@@ -480,7 +330,6 @@ public final class QuorumController implements StateMachine, AutoCloseable {
         }
         raft.close();
         // Requests that were still waiting for a commit will not get one from this node.
-        waiters.forEach(w -> w.future().completeExceptionally(closed));
-        waiters.clear();
+        core.failAll(closed);
     }
 }
