@@ -77,12 +77,22 @@ final class TestCluster implements AutoCloseable {
 
   /** Stops the broker (its session runs out), then starts a new process on the same log dir. */
   void restart(int id) {
+    stop(id);
+    start(id);
+  }
+
+  /** Stops the broker's process and lets its session run out. */
+  void stop(int id) {
     ManagedChannel old = channels.remove(id);
     if (old != null) {
       old.shutdownNow();
     }
+    controller.disconnect(id);
     broker(id).close();
     controller.fence(id);
+  }
+
+  void start(int id) {
     startBroker(id);
   }
 
