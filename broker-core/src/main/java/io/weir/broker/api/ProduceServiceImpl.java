@@ -51,6 +51,10 @@ public final class ProduceServiceImpl implements BindableService {
   }
 
   void produce(ProduceRequestMarshaller.Request request, StreamObserver<ProduceResponse> observer) {
+    if (request.malformed() != null) {
+      observer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
+      return;
+    }
     Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed = new LinkedHashMap<>();
     Map<TopicPartition, MemoryRecords> entries = new LinkedHashMap<>();
     int acks = request.acks();

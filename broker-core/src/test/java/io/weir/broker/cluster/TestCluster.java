@@ -145,7 +145,7 @@ final class TestCluster implements AutoCloseable {
     return t == null ? null : t.partition(partition);
   }
 
-  private ManagedChannel channel(int brokerId) {
+  ManagedChannel channel(int brokerId) {
     return channels.computeIfAbsent(
         brokerId,
         id -> ManagedChannelBuilder.forAddress("127.0.0.1", broker(id).port())
