@@ -2,6 +2,7 @@ package io.weir.broker.api;
 
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
@@ -52,7 +53,7 @@ public final class ProduceServiceImpl implements BindableService {
 
   void produce(ProduceRequestMarshaller.Request request, StreamObserver<ProduceResponse> observer) {
     if (request.malformed() != null) {
-      observer.onError(io.grpc.Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
       return;
     }
     Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed = new LinkedHashMap<>();
