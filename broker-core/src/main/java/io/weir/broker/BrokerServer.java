@@ -1,0 +1,229 @@
+package io.weir.broker;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.weir.broker.api.FetchServiceImpl;
+import io.weir.broker.api.MetadataServiceImpl;
+import io.weir.broker.api.OffsetServiceImpl;
+import io.weir.broker.api.ProduceServiceImpl;
+import io.weir.broker.fetcher.GrpcLeaderEndpoint;
+import io.weir.broker.fetcher.LeaderEndpoint;
+import io.weir.broker.fetcher.ReplicaFetcher;
+import io.weir.broker.fetcher.ReplicaFetcherManager;
+import io.weir.broker.metadata.AutoTopicCreator;
+import io.weir.broker.metadata.MetadataCache;
+import io.weir.broker.producer.ProducerIdBlockSource;
+import io.weir.broker.producer.ProducerIdManager;
+import io.weir.broker.replica.AlterPartitionManager;
+import io.weir.broker.replica.HighWatermarkCheckpoint;
+import io.weir.broker.replica.ReplicaManager;
+import io.weir.metadata.image.Endpoint;
+import io.weir.metadata.image.MetadataImage;
+import io.weir.storage.log.LogManager;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's data plane on one listener: logs, replica manager, replication, the public gRPC
+ * services, and background maintenance (ISR shrink, high-watermark checkpoints, retention, flush,
+ * compaction). Controller-facing calls go through the given interfaces; metadata arrives through
+ * {@link #onMetadataUpdate}. The node entry point wires this to the Raft-backed controller.
+ *
+ * <p>Threads: {@code num.io.threads} request handlers (gRPC's executor, so Netty event loops never
+ * block), one purgatory timer, one maintenance scheduler, one log cleaner, one fetcher per leader
+ * followed.
+ */
+public final class BrokerServer implements Closeable {
+  private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
+  /** Room for the protobuf framing around a maximal batch or fetch. */
+  private static final int MESSAGE_OVERHEAD = 64 * 1024;
+
+  private final BrokerConfig config;
+  private final LogManager logManager;
+  private final MetadataCache metadataCache;
+  private final ReplicaManager replicaManager;
+  private final ReplicaFetcherManager fetcherManager;
+  private final ExecutorService requestHandlers;
+  private final ScheduledExecutorService purgatoryTimer;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService cleaner; // compaction may run long: it must not delay ISR checks
+  private final Server server;
+  private final HealthStatusManager health = new HealthStatusManager();
+
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator) {
+    this(config, logDir, host, port, alterPartitionManager, producerIdBlocks, topicCreator, null);
+  }
+
+  /**
+   * @param leaderEndpoints how followers reach leaders; null for gRPC (tests put a simulated
+   *     network here)
+   */
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator,
+      Function<Endpoint, LeaderEndpoint> leaderEndpoints) {
+    this.config = config;
+    this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
+    this.metadataCache = new MetadataCache(config.listenerName());
+    int maxMessage = Math.max(config.messageMaxBytes(), config.fetchMaxBytes()) + MESSAGE_OVERHEAD;
+    this.purgatoryTimer =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("broker-scheduler-" + config.nodeId()));
+    this.cleaner =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("log-cleaner-" + config.nodeId()));
+    // Fetchers look partitions up in the replica manager, which owns the fetcher manager: the
+    // lookups go through this holder, filled below, and run only once fetchers start.
+    ReplicaManager[] self = new ReplicaManager[1];
+    ReplicaFetcher.Settings fetchSettings =
+        new ReplicaFetcher.Settings(
+            config.replicaFetchWaitMaxMs(),
+            1,
+            config.fetchMaxBytes(),
+            config.replicaFetchMaxBytes(),
+            config.replicaFetchBackoffMs(),
+            config.replicaFetchWaitMaxMs() + 30_000L);
+    this.fetcherManager =
+        new ReplicaFetcherManager(
+            config.nodeId(),
+            fetchSettings,
+            leaderEndpoints != null
+                ? leaderEndpoints
+                : endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
+            tp -> self[0].partition(tp),
+            tp -> self[0].completeDelayedRequests(tp));
+    this.replicaManager =
+        new ReplicaManager(
+            config,
+            logManager,
+            metadataCache,
+            alterPartitionManager,
+            fetcherManager,
+            new HighWatermarkCheckpoint(logDir),
+            purgatoryTimer,
+            System::currentTimeMillis);
+    self[0] = replicaManager;
+    this.requestHandlers =
+        Executors.newFixedThreadPool(
+            config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+            .executor(requestHandlers)
+            .maxInboundMessageSize(maxMessage)
+            .flowControlWindow(GrpcLeaderEndpoint.FLOW_CONTROL_WINDOW)
+            .addService(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator))
+            .addService(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks)))
+            .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))
+            .addService(new OffsetServiceImpl(replicaManager))
+            .addService(health.getHealthService())
+            .build();
+  }
+
+  /** Binds the listener and starts maintenance; returns the bound port (useful with port 0). */
+  public int start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("broker " + config.nodeId() + " could not bind its listener", e);
+    }
+    long shrinkEvery = Math.max(1, config.replicaLagTimeMaxMs() / 2);
+    schedule(replicaManager::maybeShrinkIsr, shrinkEvery);
+    schedule(replicaManager::checkpointHighWatermarks, config.highWatermarkCheckpointIntervalMs());
+    schedule(replicaManager::takeProducerSnapshots, config.producerSnapshotIntervalMs());
+    schedule(logManager::runRetentionAndFlush, config.logRetentionCheckIntervalMs());
+    schedule(cleaner, () -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
+    return server.getPort();
+  }
+
+  private void schedule(Runnable task, long periodMs) {
+    schedule(scheduler, task, periodMs);
+  }
+
+  private void schedule(ScheduledExecutorService executor, Runnable task, long periodMs) {
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.error("broker {} background task failed", config.nodeId(), e);
+          }
+        },
+        periodMs,
+        periodMs,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Applies a new committed image; called by one metadata thread, in order. */
+  public void onMetadataUpdate(MetadataImage image) {
+    metadataCache.update(image);
+    replicaManager.applyImage(image);
+  }
+
+  public int nodeId() {
+    return config.nodeId();
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public ReplicaManager replicaManager() {
+    return replicaManager;
+  }
+
+  public MetadataCache metadataCache() {
+    return metadataCache;
+  }
+
+  public LogManager logManager() {
+    return logManager;
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdownNow();
+    fetcherManager.shutdown();
+    scheduler.shutdown(); // no interrupt: it would close the log file channels under a running task
+    cleaner.shutdown();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    requestHandlers.shutdown();
+    purgatoryTimer.shutdownNow();
+    try {
+      requestHandlers.awaitTermination(5, TimeUnit.SECONDS);
+      scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      cleaner.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    replicaManager.shutdown();
+    logManager.close();
+  }
+}

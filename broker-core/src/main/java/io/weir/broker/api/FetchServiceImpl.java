@@ -1,0 +1,151 @@
+package io.weir.broker.api;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.stub.StreamObserver;
+import io.weir.broker.replica.FetchParams;
+import io.weir.broker.replica.FetchPartition;
+import io.weir.broker.replica.FetchPartitionResult;
+import io.weir.broker.replica.ReadResult;
+import io.weir.broker.replica.ReplicaManager;
+import io.weir.proto.v1.EpochEndOffset;
+import io.weir.proto.v1.ErrorCode;
+import io.weir.proto.v1.FetchRequest;
+import io.weir.proto.v1.FetchResponse;
+import io.weir.proto.v1.FetchServiceGrpc;
+import io.weir.proto.v1.LeaderHint;
+import io.weir.storage.log.TopicPartition;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetch for consumers and followers. A waiting fetch holds no thread: the response is sent by
+ * whichever thread completes it (an append, a high-watermark move, or the purgatory timer).
+ */
+public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(FetchServiceImpl.class);
+
+  private final ReplicaManager replicaManager;
+  private final int fetchMaxBytes;
+
+  public FetchServiceImpl(ReplicaManager replicaManager, int fetchMaxBytes) {
+    this.replicaManager = replicaManager;
+    this.fetchMaxBytes = fetchMaxBytes;
+  }
+
+  @Override
+  public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+    List<FetchPartition> partitions = new ArrayList<>();
+    List<FetchResponse.TopicData> invalid = new ArrayList<>();
+    for (FetchRequest.TopicData topic : request.getTopicsList()) {
+      for (FetchRequest.PartitionData pd : topic.getPartitionsList()) {
+        try {
+          if (pd.getPartitionMaxBytes() < 0 || pd.getFetchOffset() < 0) {
+            throw new IllegalArgumentException(
+                "fetch offset and partition_max_bytes must not be negative");
+          }
+          partitions.add(
+              new FetchPartition(
+                  new TopicPartition(topic.getName(), pd.getPartition()),
+                  pd.getFetchOffset(),
+                  pd.getCurrentLeaderEpoch(),
+                  pd.getLastFetchedEpoch(),
+                  pd.getPartitionMaxBytes()));
+        } catch (IllegalArgumentException e) {
+          invalid.add(
+              FetchResponse.TopicData.newBuilder()
+                  .setName(topic.getName())
+                  .addPartitions(
+                      FetchResponse.PartitionData.newBuilder()
+                          .setPartition(pd.getPartition())
+                          .setErrorCode(ErrorCode.INVALID_REQUEST)
+                          .setErrorMessage(e.getMessage())
+                          .setHighWatermark(-1)
+                          .setLastStableOffset(-1)
+                          .setLogStartOffset(-1)
+                          .setPreferredReadReplica(-1))
+                  .build());
+        }
+      }
+    }
+    int maxBytes =
+        request.getMaxBytes() <= 0 ? fetchMaxBytes : Math.min(request.getMaxBytes(), fetchMaxBytes);
+    FetchParams params =
+        new FetchParams(
+            request.getReplicaId() >= 0 ? request.getReplicaId() : -1,
+            Math.max(0, request.getMaxWaitMs()),
+            Math.max(0, request.getMinBytes()),
+            maxBytes,
+            request.getRackId());
+    try {
+      replicaManager.fetchMessages(
+          params, partitions, results -> respond(observer, results, invalid));
+    } catch (RuntimeException e) {
+      log.error("fetch request failed", e);
+      observer.onError(Statuses.internal(e));
+    }
+  }
+
+  private static void respond(
+      StreamObserver<FetchResponse> observer,
+      List<FetchPartitionResult> results,
+      List<FetchResponse.TopicData> invalid) {
+    Map<String, FetchResponse.TopicData.Builder> topics = new LinkedHashMap<>();
+    for (FetchPartitionResult r : results) {
+      topics
+          .computeIfAbsent(r.tp().topic(), t -> FetchResponse.TopicData.newBuilder().setName(t))
+          .addPartitions(toProto(r));
+    }
+    FetchResponse.Builder out = FetchResponse.newBuilder();
+    topics.values().forEach(out::addTopics);
+    invalid.forEach(out::addTopics);
+    try {
+      observer.onNext(out.build());
+      observer.onCompleted();
+    } catch (RuntimeException e) {
+      log.debug("fetch response not delivered: {}", e.toString()); // client went away
+    }
+  }
+
+  /** The wire form of one partition's result; reads the log slice once into the message. */
+  public static FetchResponse.PartitionData toProto(FetchPartitionResult r) {
+    ReadResult read = r.read();
+    FetchResponse.PartitionData.Builder pd =
+        FetchResponse.PartitionData.newBuilder()
+            .setPartition(r.tp().partition())
+            .setErrorCode(read.error())
+            .setErrorMessage(read.message())
+            .setHighWatermark(read.highWatermark())
+            .setLastStableOffset(read.highWatermark())
+            .setLogStartOffset(read.logStartOffset())
+            .setPreferredReadReplica(r.preferredReadReplica())
+            .setCurrentLeader(
+                LeaderHint.newBuilder().setLeaderId(read.leader()).setLeaderEpoch(read.leaderEpoch()));
+    if (read.divergingEpoch() != null) {
+      pd.setDivergingEpoch(
+          EpochEndOffset.newBuilder()
+              .setEpoch(read.divergingEpoch().epoch())
+              .setEndOffset(read.divergingEpoch().endOffset()));
+    }
+    if (read.bytes() > 0) {
+      try {
+        // Read once from the file; wrapped, not copied, into the message.
+        ByteBuffer buffer = ByteBuffer.allocate(read.bytes());
+        read.records().readInto(buffer);
+        pd.setRecords(UnsafeByteOperations.unsafeWrap(buffer.flip()));
+      } catch (IOException e) {
+        // Retention or truncation removed the slice after the read: the client retries.
+        pd.setErrorCode(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+            .setErrorMessage("the log changed under the read: " + e.getMessage())
+            .setRecords(ByteString.EMPTY);
+      }
+    }
+    return pd.build();
+  }
+}

@@ -1,0 +1,115 @@
+package io.weir.broker.purgatory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delayed operations watched by key (a partition), as Kafka's purgatory: an operation that cannot
+ * complete at once is parked here, with one timer task on a shared single-thread scheduler for its
+ * timeout, and is retried whenever an event on one of its keys is reported. No thread waits per
+ * operation.
+ *
+ * <p>Thread-safe: the watch lists are concurrent; a list is removed only when found empty inside
+ * {@link ConcurrentHashMap#compute}, so an add never lands in a dropped list.
+ */
+public final class DelayedOperationPurgatory<T extends DelayedOperation> {
+  private final String name;
+  private final ScheduledExecutorService timer;
+  private final Map<Object, ConcurrentLinkedQueue<T>> watchers = new ConcurrentHashMap<>();
+
+  public DelayedOperationPurgatory(String name, ScheduledExecutorService timer) {
+    this.name = name;
+    this.timer = timer;
+  }
+
+  /**
+   * Completes {@code op} now if it can; otherwise watches it under {@code keys} until an event or
+   * its timeout completes it.
+   *
+   * @return true if it completed within this call
+   */
+  public boolean tryCompleteElseWatch(T op, List<?> keys) {
+    if (op.maybeTryComplete()) {
+      return true;
+    }
+    for (Object key : keys) {
+      if (op.isCompleted()) {
+        break;
+      }
+      watchers.compute(
+          key,
+          (k, list) -> {
+            ConcurrentLinkedQueue<T> l = list == null ? new ConcurrentLinkedQueue<>() : list;
+            l.add(op);
+            return l;
+          });
+    }
+    // An event may have fired between the first check and the watch: check once more.
+    if (op.maybeTryComplete()) {
+      return true;
+    }
+    if (!op.isCompleted()) {
+      op.setTimeoutTask(
+          timer.schedule(
+              () -> {
+                op.expire();
+                unwatch(op, keys);
+              },
+              op.delayMs(),
+              TimeUnit.MILLISECONDS));
+    }
+    return false;
+  }
+
+  /**
+   * Tries every operation watching {@code key}, on the calling thread, dropping completed ones.
+   *
+   * @return how many this call completed
+   */
+  public int checkAndComplete(Object key) {
+    ConcurrentLinkedQueue<T> list = watchers.get(key);
+    if (list == null) {
+      return 0;
+    }
+    int done = 0;
+    for (T op : list) {
+      if (op.isCompleted()) {
+        list.remove(op);
+      } else if (op.maybeTryComplete()) {
+        list.remove(op);
+        done++;
+      }
+    }
+    watchers.computeIfPresent(key, (k, l) -> l.isEmpty() ? null : l);
+    return done;
+  }
+
+  private void unwatch(T op, List<?> keys) {
+    for (Object key : keys) {
+      watchers.computeIfPresent(
+          key,
+          (k, l) -> {
+            l.remove(op);
+            return l.isEmpty() ? null : l;
+          });
+    }
+  }
+
+  /** Operations still watched under any key (completed ones not yet purged count too). */
+  public int watched() {
+    int n = 0;
+    for (ConcurrentLinkedQueue<T> list : watchers.values()) {
+      n += list.size();
+    }
+    return n;
+  }
+
+  @Override
+  public String toString() {
+    return "DelayedOperationPurgatory(" + name + ")";
+  }
+}
