@@ -120,7 +120,13 @@ public final class QuorumController implements StateMachine, AutoCloseable {
                                   ControllerListener listener, RandomGenerator random) {
         QuorumController controller = new QuorumController(quorum.nodeId(), config, timings, random);
         controller.listener = listener;
-        controller.raft = RaftRuntime.start(quorum, controller, listener);
+        try {
+            controller.raft = RaftRuntime.start(quorum, controller, listener);
+        } catch (RuntimeException e) {
+            controller.events.shutdownNow();
+            controller.ticker.shutdownNow();
+            throw e;
+        }
         controller.service = listener.addService(new ControllerGrpcService(controller));
         // Polled at the Raft tick: the runtime has no role-change callback, and a tick is its own resolution.
         controller.ticker.scheduleWithFixedDelay(controller::queuePoll, 0, quorum.tickMs(), TimeUnit.MILLISECONDS);
