@@ -95,6 +95,8 @@ public final class BrokerServer implements Closeable {
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("broker-scheduler-" + config.nodeId()));
     this.cleaner =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("log-cleaner-" + config.nodeId()));
+    // Fetchers look partitions up in the replica manager, which owns the fetcher manager: the
+    // lookups go through this holder, filled below, and run only once fetchers start.
     ReplicaManager[] self = new ReplicaManager[1];
     ReplicaFetcher.Settings fetchSettings =
         new ReplicaFetcher.Settings(

@@ -22,8 +22,15 @@ import java.util.List;
  * generated message's; unknown fields are skipped as protobuf does.
  */
 final class ProduceRequestMarshaller implements MethodDescriptor.Marshaller<ProduceRequestMarshaller.Request> {
-  /** A parsed produce request. */
-  record Request(int acks, int timeoutMs, List<Topic> topics) {}
+  /**
+   * A parsed produce request; {@code malformed} says what is wrong with one that could not be parsed
+   * (the handler answers it with INVALID_ARGUMENT: gRPC would report a parse exception as UNKNOWN).
+   */
+  record Request(int acks, int timeoutMs, List<Topic> topics, String malformed) {
+    static Request malformed(String why) {
+      return new Request(0, 0, List.of(), why);
+    }
+  }
 
   record Topic(String name, List<PartitionRecords> partitions) {}
 
@@ -61,9 +68,7 @@ final class ProduceRequestMarshaller implements MethodDescriptor.Marshaller<Prod
       }
       return parse(buf);
     } catch (InvalidProtocolBufferException e) {
-      throw io.grpc.Status.INVALID_ARGUMENT
-          .withDescription("malformed produce request: " + e.getMessage())
-          .asRuntimeException();
+      return Request.malformed("malformed produce request: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -86,7 +91,7 @@ final class ProduceRequestMarshaller implements MethodDescriptor.Marshaller<Prod
         default -> in.skipField(tag);
       }
     }
-    return new Request(acks, timeoutMs, topics);
+    return new Request(acks, timeoutMs, topics, null);
   }
 
   private static Topic parseTopic(CodedInputStream in, byte[] buf) throws IOException {

@@ -2,6 +2,7 @@ package io.weir.broker.api;
 
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
@@ -51,6 +52,10 @@ public final class ProduceServiceImpl implements BindableService {
   }
 
   void produce(ProduceRequestMarshaller.Request request, StreamObserver<ProduceResponse> observer) {
+    if (request.malformed() != null) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
+      return;
+    }
     Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed = new LinkedHashMap<>();
     Map<TopicPartition, MemoryRecords> entries = new LinkedHashMap<>();
     int acks = request.acks();

@@ -107,6 +107,11 @@ public final class ReplicaFetcher {
     }
   }
 
+  /** Waits up to {@code ms} for the thread to finish its last round after {@link #shutdown}. */
+  void awaitShutdown(long ms) throws InterruptedException {
+    thread.join(ms);
+  }
+
   private void run() {
     try {
       while (running) {

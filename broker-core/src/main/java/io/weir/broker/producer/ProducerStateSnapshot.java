@@ -1,5 +1,6 @@
 package io.weir.broker.producer;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -107,7 +108,7 @@ final class ProducerStateSnapshot {
     if (stored != (int) crc.getValue()) {
       throw new IOException("CRC mismatch");
     }
-    try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, 0, all.length - Integer.BYTES))) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - Integer.BYTES))) {
       int version = in.readInt();
       if (version != VERSION) {
         throw new IOException("unknown version " + version);

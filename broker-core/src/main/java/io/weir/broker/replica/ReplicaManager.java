@@ -133,7 +133,7 @@ public final class ReplicaManager {
       partition = null;
     }
     if (partition == null) {
-      Log partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+      Log partitionLog = openLog(tp, topicId, cfg);
       partition =
           new Partition(
               tp,
@@ -163,6 +163,26 @@ public final class ReplicaManager {
             .ifPresent(ep -> fetcherManager.addPartition(tp, reg.leader(), reg.leaderEpoch(), ep));
       }
     }
+  }
+
+  /** The partition's log, replacing one a deleted topic of the same name left behind. */
+  private Log openLog(TopicPartition tp, String topicId, TopicConfig cfg) {
+    Log partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+    try {
+      Optional<String> stored = PartitionMetadataFile.read(partitionLog.dir());
+      if (stored.isPresent() && !stored.get().equals(topicId)) {
+        log.warn("{} holds topic id {} but the topic is now {}: deleting the old log", tp, stored.get(), topicId);
+        logManager.deleteLog(tp);
+        partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+        stored = Optional.empty();
+      }
+      if (stored.isEmpty()) {
+        PartitionMetadataFile.write(partitionLog.dir(), topicId);
+      }
+    } catch (IOException e) {
+      throw new LogStorageException(partitionLog.dir(), "reading or writing " + PartitionMetadataFile.FILE_NAME, e);
+    }
+    return partitionLog;
   }
 
   private void stopReplica(TopicPartition tp) {

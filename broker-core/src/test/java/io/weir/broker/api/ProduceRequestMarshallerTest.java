@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
-import io.grpc.StatusRuntimeException;
 import io.weir.proto.v1.ProduceRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
@@ -55,13 +55,13 @@ class ProduceRequestMarshallerTest {
   }
 
   @Test
-  void malformedRequestIsAnInvalidArgument() {
+  void malformedRequestIsReportedNotThrown() {
     byte[] truncated = ProduceRequest.newBuilder()
         .addTopics(ProduceRequest.TopicData.newBuilder().setName("a").addPartitions(partition(0, "0123456789")))
         .build().toByteArray();
     byte[] cut = java.util.Arrays.copyOf(truncated, truncated.length - 3);
-    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-        () -> new ProduceRequestMarshaller().parse(new ByteArrayInputStream(cut)));
-    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    ProduceRequestMarshaller.Request parsed = new ProduceRequestMarshaller().parse(new ByteArrayInputStream(cut));
+    assertTrue(parsed.malformed().startsWith("malformed produce request"), parsed.malformed());
+    assertNull(new ProduceRequestMarshaller().parse(new ByteArrayInputStream(truncated)).malformed());
   }
 }

@@ -323,4 +323,33 @@ class ClientApiClusterTest {
     // Offsets never change: the survivors keep theirs.
     assertEquals(List.of(3L, 4L, 5L), cluster.consumeAll(leader, "compacted", 0).stream().map(TestRecords.Entry::offset).toList());
   }
+
+  @Test
+  void malformedProduceMessageFailsThatCallOnly() {
+    cluster = new TestCluster(dir, 1);
+    cluster.controller.createTopic("ok", 1, 1, Map.of());
+    io.grpc.MethodDescriptor.Marshaller<byte[]> raw = new io.grpc.MethodDescriptor.Marshaller<>() {
+      @Override
+      public java.io.InputStream stream(byte[] value) {
+        return new java.io.ByteArrayInputStream(value);
+      }
+
+      @Override
+      public byte[] parse(java.io.InputStream stream) {
+        try {
+          return stream.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+    io.grpc.MethodDescriptor<byte[], byte[]> produceRaw =
+        io.weir.proto.v1.ProduceServiceGrpc.getProduceMethod().toBuilder(raw, raw).build();
+    byte[] garbage = {0x1a, 0x7f, 0x0a, 0x01}; // topics field claiming 127 bytes, holding 2
+    io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+        () -> io.grpc.stub.ClientCalls.blockingUnaryCall(cluster.channel(1), produceRaw,
+            io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), garbage));
+    assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+    assertEquals(ErrorCode.NONE, cluster.produce(1, "ok", 0, 1, batch("fine")).getErrorCode());
+  }
 }

@@ -70,6 +70,11 @@ final class FakeController implements AutoCloseable {
     return call(() -> image);
   }
 
+  /** Stops publishing to the broker (its process is down); the controller still counts it registered. */
+  void disconnect(int brokerId) {
+    call(() -> brokers.remove(brokerId));
+  }
+
   /** Registers the broker, gives it the image, and unfences it. */
   void register(int brokerId, String host, int port, Optional<String> rack, Consumer<MetadataImage> listener) {
     call(

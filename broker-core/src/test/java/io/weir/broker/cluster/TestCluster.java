@@ -77,12 +77,22 @@ final class TestCluster implements AutoCloseable {
 
   /** Stops the broker (its session runs out), then starts a new process on the same log dir. */
   void restart(int id) {
+    stop(id);
+    start(id);
+  }
+
+  /** Stops the broker's process and lets its session run out. */
+  void stop(int id) {
     ManagedChannel old = channels.remove(id);
     if (old != null) {
       old.shutdownNow();
     }
+    controller.disconnect(id);
     broker(id).close();
     controller.fence(id);
+  }
+
+  void start(int id) {
     startBroker(id);
   }
 
@@ -135,7 +145,7 @@ final class TestCluster implements AutoCloseable {
     return t == null ? null : t.partition(partition);
   }
 
-  private ManagedChannel channel(int brokerId) {
+  ManagedChannel channel(int brokerId) {
     return channels.computeIfAbsent(
         brokerId,
         id -> ManagedChannelBuilder.forAddress("127.0.0.1", broker(id).port())

@@ -36,8 +36,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The broker's (and tools') channel to the active controller (Kafka's {@code NodeToControllerChannelManager}):
@@ -87,8 +89,33 @@ public final class ControllerClient implements AutoCloseable {
      * {@link ControllerUnavailableException} when no controller answered in time.
      */
     public CompletableFuture<AlterPartitionResponse> alterPartition(AlterPartitionRequest request) {
-        return CompletableFuture.supplyAsync(() -> call(s -> s.alterPartition(request),
-                AlterPartitionResponse::getErrorCode, AlterPartitionResponse::getLeader), asyncCalls);
+        AsyncCall<AlterPartitionResponse> call = new AsyncCall<>(() -> call(s -> s.alterPartition(request),
+                AlterPartitionResponse::getErrorCode, AlterPartitionResponse::getLeader));
+        try {
+            asyncCalls.execute(call);
+        } catch (RejectedExecutionException e) {
+            call.result.completeExceptionally(new ControllerUnavailableException("the controller client is closed"));
+        }
+        return call.result;
+    }
+
+    /** A call run on {@code asyncCalls}; one still queued at close fails rather than hangs. */
+    private static final class AsyncCall<T> implements Runnable {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        private final Supplier<T> call;
+
+        AsyncCall(Supplier<T> call) {
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            try {
+                result.complete(call.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
     }
 
     public AllocateProducerIdsResponse allocateProducerIds(AllocateProducerIdsRequest request) {
@@ -200,7 +227,12 @@ public final class ControllerClient implements AutoCloseable {
 
     @Override
     public void close() {
-        asyncCalls.shutdownNow();
+        ControllerUnavailableException closed = new ControllerUnavailableException("the controller client is closed");
+        for (Runnable queued : asyncCalls.shutdownNow()) {
+            if (queued instanceof AsyncCall<?> call) {
+                call.result.completeExceptionally(closed);
+            }
+        }
         channels.values().forEach(ManagedChannel::shutdownNow);
         for (ManagedChannel c : channels.values()) {
             try {

@@ -38,9 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -74,7 +78,9 @@ public final class QuorumController implements StateMachine, AutoCloseable {
     private static final int MAX_QUEUED_EVENTS = 10_000;
 
     private final int nodeId;
-    private final ScheduledThreadPoolExecutor events;
+    private final ThreadPoolExecutor events; // the controller event thread
+    private final ScheduledExecutorService ticker; // only queues a poll on the event thread each tick
+    private final AtomicBoolean pollQueued = new AtomicBoolean(); // any thread: at most one poll waits
     private final AtomicInteger queued = new AtomicInteger(); // any thread
     private final CopyOnWriteArrayList<MetadataPublisher> publishers = new CopyOnWriteArrayList<>(); // any thread
     private volatile RaftRuntime raft; // set once by start, before the event thread polls it
@@ -88,12 +94,16 @@ public final class QuorumController implements StateMachine, AutoCloseable {
 
     private QuorumController(int nodeId, ControllerConfig config, ControllerTimings timings, RandomGenerator random) {
         this.nodeId = nodeId;
-        this.events = new ScheduledThreadPoolExecutor(1, r -> {
+        this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "controller-event-" + nodeId);
             t.setDaemon(true);
             return t;
         });
-        events.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "controller-ticker-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
         this.core = new QuorumControllerCore(nodeId, config, timings, random, this::propose, this::notController);
     }
 
@@ -110,10 +120,16 @@ public final class QuorumController implements StateMachine, AutoCloseable {
                                   ControllerListener listener, RandomGenerator random) {
         QuorumController controller = new QuorumController(quorum.nodeId(), config, timings, random);
         controller.listener = listener;
-        controller.raft = RaftRuntime.start(quorum, controller, listener);
+        try {
+            controller.raft = RaftRuntime.start(quorum, controller, listener);
+        } catch (RuntimeException e) {
+            controller.events.shutdownNow();
+            controller.ticker.shutdownNow();
+            throw e;
+        }
         controller.service = listener.addService(new ControllerGrpcService(controller));
         // Polled at the Raft tick: the runtime has no role-change callback, and a tick is its own resolution.
-        controller.events.scheduleWithFixedDelay(controller::poll, 0, quorum.tickMs(), TimeUnit.MILLISECONDS);
+        controller.ticker.scheduleWithFixedDelay(controller::queuePoll, 0, quorum.tickMs(), TimeUnit.MILLISECONDS);
         return controller;
     }
 
@@ -142,7 +158,7 @@ public final class QuorumController implements StateMachine, AutoCloseable {
         MetadataRecordBatch batch = MetadataLogEntries.decode(entry);
         MetadataImage image = MetadataLogEntries.apply(committedImage, batch, entry.index());
         publish(image);
-        runOnEventThread(() -> onCommitted(batch, image));
+        runOnEventThread(() -> core.onCommitted(batch, image));
     }
 
     @Override
@@ -154,7 +170,7 @@ public final class QuorumController implements StateMachine, AutoCloseable {
     public void restore(byte[] snapshot) {
         MetadataImage image = MetadataLogEntries.restore(snapshot);
         publish(image);
-        runOnEventThread(() -> onRestored(image));
+        runOnEventThread(() -> core.onRestored(image));
     }
 
     private void publish(MetadataImage image) {
@@ -178,15 +194,14 @@ public final class QuorumController implements StateMachine, AutoCloseable {
 
     // ------------------------------------------------------------------ event thread
 
-    private void onCommitted(MetadataRecordBatch batch, MetadataImage image) {
-        core.onCommitted(batch, image);
-    }
-
-    private void onRestored(MetadataImage image) {
-        core.onRestored(image);
+    private void queuePoll() {
+        if (pollQueued.compareAndSet(false, true)) {
+            runOnEventThread(this::poll);
+        }
     }
 
     private void poll() {
+        pollQueued.set(false);
         try {
             RaftRuntime r = raft;
             core.onRaftState(r.role() == Role.LEADER, r.term(), nowMs());
@@ -317,6 +332,7 @@ public final class QuorumController implements StateMachine, AutoCloseable {
         if (service != null) {
             listener.removeService(service);
         }
+        ticker.shutdownNow();
         IllegalStateException closed = closed();
         for (Runnable r : events.shutdownNow()) {
             if (r instanceof Request<?> request) {

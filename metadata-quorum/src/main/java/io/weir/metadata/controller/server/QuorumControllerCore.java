@@ -86,11 +86,6 @@ public final class QuorumControllerCore {
         return state == State.ACTIVE;
     }
 
-    /** The committed image as this controller has applied it. */
-    public MetadataImage committed() {
-        return committed;
-    }
-
     public void onCommitted(MetadataRecordBatch batch, MetadataImage image) {
         committed = image;
         if (state == State.INACTIVE) {

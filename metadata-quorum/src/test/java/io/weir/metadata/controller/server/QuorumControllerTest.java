@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.metadata.broker.BrokerLifecycleManager;
 import io.weir.metadata.broker.ControllerClient;
+import io.weir.metadata.broker.MetadataLoader;
 import io.weir.metadata.controller.server.ControllerCluster.Broker;
 import io.weir.metadata.image.BrokerRegistration;
+import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
@@ -32,6 +35,7 @@ import io.weir.proto.v1.ElectionType;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.IncrementalAlterConfigsRequest;
 import io.weir.proto.v1.IncrementalAlterConfigsResponse;
+import io.weir.proto.v1.TopicPartitionRef;
 import io.weir.proto.v1.AlterConfigOpType;
 import io.weir.proto.v1.AllocateProducerIdsRequest;
 import io.weir.proto.v1.AllocateProducerIdsResponse;
@@ -42,6 +46,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,7 +94,7 @@ class QuorumControllerTest {
 
     private List<PartitionRegistration> partitions(String topic) {
         TopicImage t = activeImage().topics().byName().get(topic);
-        return t == null ? List.of() : List.copyOf(new java.util.TreeMap<>(t.partitions()).values());
+        return t == null ? List.of() : List.copyOf(new TreeMap<>(t.partitions()).values());
     }
 
     @Test
@@ -97,12 +103,12 @@ class QuorumControllerTest {
         cluster.awaitLeader();
         AtomicBoolean gate = new AtomicBoolean(false);
         QuorumConfig config = cluster.quorumConfig().withNodeId(11, null);
-        try (io.weir.metadata.broker.MetadataLoader loader = io.weir.metadata.broker.MetadataLoader.start(config);
+        try (MetadataLoader loader = MetadataLoader.start(config);
              ControllerClient client = new ControllerClient(config.voters(), 2000, 50);
-             io.weir.metadata.broker.BrokerLifecycleManager lifecycle =
-                     new io.weir.metadata.broker.BrokerLifecycleManager(11,
-                             List.of(new io.weir.metadata.image.Endpoint("PLAINTEXT", "127.0.0.1", 9011)),
-                             java.util.Optional.empty(), client, 50, () -> gate.get() ? loader.offset() : -1)) {
+             BrokerLifecycleManager lifecycle =
+                     new BrokerLifecycleManager(11,
+                             List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9011)),
+                             Optional.empty(), client, 50, () -> gate.get() ? loader.offset() : -1)) {
             lifecycle.start();
             await().atMost(BOUND).until(() -> lifecycle.brokerEpoch() >= 0);
             // Registered, heartbeating, but reporting no metadata: it must stay fenced.
@@ -119,7 +125,7 @@ class QuorumControllerTest {
     }
 
     @Test
-    void silentBrokerIsFencedAndLosesLeadershipThenReturnsAndPreferredLeadersComeBack() {
+    void silentBrokerIsFencedAndLosesLeadershipThenReturnsAndPreferredLeadersComeBack() throws Exception {
         cluster = new ControllerCluster(dir, 3, Map.of());
         for (int id = 11; id <= 13; id++) {
             cluster.startBroker(id);
@@ -166,8 +172,6 @@ class QuorumControllerTest {
             await("auto rebalance restores preferred leaders").atMost(BOUND).until(() ->
                     partitions("events").stream().allMatch(p -> p.leader() == p.preferredLeader()));
             await().atMost(BOUND).until(() -> back.loader.image().topics().byName().containsKey("events"));
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 
@@ -238,8 +242,7 @@ class QuorumControllerTest {
             assertEquals(ids.getProducerIdStart() + ids.getProducerIdLen(), next.getProducerIdStart());
 
             ElectLeadersResponse elected = client.electLeaders(ElectLeadersRequest.newBuilder()
-                    .setType(ElectionType.ELECTION_TYPE_PREFERRED).addPartitions(io.weir.proto.v1.TopicPartitionRef
-                            .newBuilder().setTopic("t").setPartition(0)).build());
+                    .setType(ElectionType.ELECTION_TYPE_PREFERRED).addPartitions(TopicPartitionRef.newBuilder().setTopic("t").setPartition(0)).build());
             assertEquals(ErrorCode.ELECTION_NOT_NEEDED, elected.getPartitions(0).getErrorCode());
 
             assertEquals(ErrorCode.NONE, client.deleteTopics(DeleteTopicsRequest.newBuilder().addNames("t").build())

@@ -131,8 +131,9 @@ final class ControllerRaftSimulation {
             lastFenced.clear();
             deferred.clear();
             wasActive = false;
-            core = new QuorumControllerCore(id, config, timings, new SplittableRandom(seed * 7919 + id * 31L + restarts),
-                    this::propose, () -> new NotLeaderException(id, node.leaderId(), null));
+            SplittableRandom topicIds = new SplittableRandom(seed * 7919 + id * 31L + restarts);
+            core = new QuorumControllerCore(id, config, timings, topicIds, this::propose,
+                    () -> new NotLeaderException(id, node.leaderId(), null));
             restarts++;
         }
 
