@@ -232,7 +232,7 @@ public final class ServerConfig {
     this.logDirs = List.copyOf(parsedDirs);
     String metadataDir = values.getString(METADATA_LOG_DIR);
     this.metadataLogDir = metadataDir == null ? logDirs.get(0) : Path.of(metadataDir);
-    this.quorumConfig = quorumConfig(props);
+    this.quorumConfig = parseQuorumConfig();
     checkRoles();
     // Built here so a bad combination fails at start rather than when the role comes up.
     controllerConfig();
@@ -248,7 +248,7 @@ public final class ServerConfig {
     return new ServerConfig(props);
   }
 
-  private QuorumConfig quorumConfig(Map<String, String> props) {
+  private QuorumConfig parseQuorumConfig() {
     Map<String, String> quorum = new TreeMap<>();
     for (String key : DEFINITION.keys().keySet()) {
       Object v = values.get(key);

@@ -55,10 +55,11 @@ public final class WeirNode implements AutoCloseable {
   private final CompletableFuture<Integer> brokerReady = new CompletableFuture<>();
   private final Object lock = new Object();
   private boolean closed; // under lock
+  // Set once while starting, before start() returns the node to anyone else.
   private ControllerListener controllerListener;
   private QuorumController controller;
   private BrokerServer broker;
-  private BrokerLifecycleManager lifecycle;
+  private volatile BrokerLifecycleManager lifecycle; // read by controller-call threads
 
   private WeirNode(ServerConfig config, String clusterId) {
     this.config = config;
@@ -121,16 +122,15 @@ public final class WeirNode implements AutoCloseable {
       controllerCalls.shutdownNow();
       controllerCalls.awaitTermination(10, TimeUnit.SECONDS);
     });
-    BrokerLifecycleManager[] lifecycleRef = new BrokerLifecycleManager[1];
     AlterPartitionManager alterPartition = (topicId, partition, leaderEpoch, partitionEpoch, newIsr) ->
         client.alterPartition(AlterPartitionRequest.newBuilder()
-                .setBrokerId(id).setBrokerEpoch(lifecycleRef[0].brokerEpoch())
+                .setBrokerId(id).setBrokerEpoch(lifecycle.brokerEpoch())
                 .setTopicId(topicId).setPartition(partition).setLeaderEpoch(leaderEpoch)
                 .setPartitionEpoch(partitionEpoch).addAllNewIsr(newIsr).build())
             .thenApply(WeirNode::alterPartitionResult);
     ProducerIdBlockSource producerIds = () -> CompletableFuture.supplyAsync(() -> {
       AllocateProducerIdsResponse r = client.allocateProducerIds(AllocateProducerIdsRequest.newBuilder()
-          .setBrokerId(id).setBrokerEpoch(lifecycleRef[0].brokerEpoch()).build());
+          .setBrokerId(id).setBrokerEpoch(lifecycle.brokerEpoch()).build());
       return new ProducerIdsBlock(error(r.getErrorCode(), r.getErrorMessage()), r.getProducerIdStart(),
           r.getProducerIdLen());
     }, controllerCalls);
@@ -154,7 +154,6 @@ public final class WeirNode implements AutoCloseable {
         .map(l -> new Endpoint(l.name(), l.host(), l.port())).toList();
     lifecycle = new BrokerLifecycleManager(id, endpoints, config.brokerConfig().rack(), client,
         config.brokerHeartbeatIntervalMs(), publisher::appliedOffset);
-    lifecycleRef[0] = lifecycle;
     started.add(lifecycle);
     lifecycle.initialUnfenced().thenRun(this::openBrokerListener);
     lifecycle.start();
@@ -207,10 +206,6 @@ public final class WeirNode implements AutoCloseable {
 
   public String clusterId() {
     return clusterId;
-  }
-
-  public ServerConfig config() {
-    return config;
   }
 
   /** Completes with the broker's port once it is unfenced and serving; fails for a controller-only node. */

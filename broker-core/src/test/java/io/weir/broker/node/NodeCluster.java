@@ -53,7 +53,6 @@ import java.util.concurrent.TimeUnit;
 final class NodeCluster implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final Path dir;
   private final Map<Integer, ServerConfig> configs = new TreeMap<>();
   private final Map<Integer, WeirNode> nodes = new java.util.concurrent.ConcurrentSkipListMap<>(); // live nodes
   private final List<Integer> brokerIds = new ArrayList<>();
@@ -93,7 +92,6 @@ final class NodeCluster implements AutoCloseable {
 
   /** {@code brokers == 0}: {@code voters} combined nodes. */
   private NodeCluster(Path dir, int voters, int brokers, Map<String, String> overrides) {
-    this.dir = dir;
     boolean combined = brokers == 0;
     List<Integer> voterIds = new ArrayList<>();
     for (int i = 1; i <= voters; i++) {
@@ -175,14 +173,6 @@ final class NodeCluster implements AutoCloseable {
 
   WeirNode node(int id) {
     return nodes.get(id);
-  }
-
-  ServerConfig config(int id) {
-    return configs.get(id);
-  }
-
-  Path dir() {
-    return dir;
   }
 
   /** Closes the node, as a crash would end it (no controlled shutdown). */
