@@ -18,8 +18,7 @@ import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,9 +31,6 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = "Start a Weir node (broker, controller or both).")
 final class ServerCommand implements Callable<Integer> {
-  /** How long a starting broker may take to be unfenced before the command gives up. */
-  private static final long READY_TIMEOUT_MS = 120_000;
-
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -45,6 +41,7 @@ final class ServerCommand implements Callable<Integer> {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean stopping = new AtomicBoolean(); // the first stop() closes the node
   private volatile WeirNode node; // set by the command thread, closed by whoever stops it
   private volatile Thread shutdownHook;
 
@@ -83,15 +80,17 @@ final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
       if (serverConfig.hasBrokerRole()) {
-        node.brokerReady().get(READY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        // As Kafka, a broker waits as long as it takes for its controllers; Ctrl-C stops the wait.
+        node.brokerReady().get();
       }
-    } catch (ExecutionException | TimeoutException e) {
-      if (stopped.getCount() > 0) {
-        err.println("weir server: node " + serverConfig.nodeId() + " did not start serving: " + e);
-        err.flush();
-        stop();
-        return 1;
+    } catch (ExecutionException e) {
+      if (stopping.get()) {
+        return 0; // stopped while starting
       }
+      err.println("weir server: node " + serverConfig.nodeId() + " did not start serving: " + e.getCause().getMessage());
+      err.flush();
+      stop();
+      return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop();
@@ -125,6 +124,9 @@ final class ServerCommand implements Callable<Integer> {
 
   /** Closes the node (from the shutdown hook, or a test) and lets {@link #call} return. */
   void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
     WeirNode n = node;
     if (n != null) {
       n.controlledShutdown(5_000);

@@ -1,5 +1,6 @@
 package io.weir.broker.node;
 
+import io.weir.broker.BrokerConfig;
 import io.weir.broker.BrokerServer;
 import io.weir.broker.NamedThreadFactory;
 import io.weir.broker.fetcher.LeaderEndpoint;
@@ -138,7 +139,8 @@ public final class WeirNode implements AutoCloseable {
         CreateTopicsRequest.newBuilder().addTopics(CreatableTopic.newBuilder().setName(name)
             .setNumPartitions(-1).setReplicationFactor(-1)).build()), controllerCalls);
     ServerConfig.Listener listener = config.brokerListener();
-    broker = new BrokerServer(config.brokerConfig(), config.logDirs().get(0), bindHost(listener), listener.port(),
+    BrokerConfig brokerConfig = config.brokerConfig();
+    broker = new BrokerServer(brokerConfig, config.logDirs().get(0), bindHost(listener), listener.port(),
         alterPartition, producerIds, topicCreator, leaderEndpoints);
     started.add(broker);
     BrokerMetadataPublisher publisher = new BrokerMetadataPublisher(broker);
@@ -152,7 +154,7 @@ public final class WeirNode implements AutoCloseable {
     }
     List<Endpoint> endpoints = config.advertisedListeners().stream()
         .map(l -> new Endpoint(l.name(), l.host(), l.port())).toList();
-    lifecycle = new BrokerLifecycleManager(id, endpoints, config.brokerConfig().rack(), client,
+    lifecycle = new BrokerLifecycleManager(id, endpoints, brokerConfig.rack(), client,
         config.brokerHeartbeatIntervalMs(), publisher::appliedOffset);
     started.add(lifecycle);
     lifecycle.initialUnfenced().thenRun(this::openBrokerListener);

@@ -37,11 +37,13 @@ class LeaderFailoverTest {
 
   @TempDir Path dir;
   private NodeCluster cluster;
+  private final ThreadLeakCheck threads = new ThreadLeakCheck();
 
   @AfterEach
   void tearDown() {
     if (cluster != null) {
       cluster.close();
+      threads.assertNoneLeft();
     }
   }
 

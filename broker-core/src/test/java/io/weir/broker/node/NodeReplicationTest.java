@@ -27,11 +27,13 @@ class NodeReplicationTest {
 
   @TempDir Path dir;
   private NodeCluster cluster;
+  private final ThreadLeakCheck threads = new ThreadLeakCheck();
 
   @AfterEach
   void tearDown() {
     if (cluster != null) {
       cluster.close();
+      threads.assertNoneLeft();
     }
   }
 

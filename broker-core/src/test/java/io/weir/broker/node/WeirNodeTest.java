@@ -1,7 +1,6 @@
 package io.weir.broker.node;
 
 import static io.weir.broker.TestRecords.idempotentBatch;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,13 +14,10 @@ import io.weir.proto.v1.MetadataResponse;
 import io.weir.proto.v1.MetadataServiceGrpc;
 import io.weir.proto.v1.ProduceResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,8 +75,8 @@ class WeirNodeTest {
   }
 
   @Test
-  void servesOnceUnfencedAndLeavesNoThreadBehind() throws Exception {
-    Set<Thread> before = Thread.getAllStackTraces().keySet();
+  void servesOnceUnfencedAndLeavesNoThreadBehind() {
+    ThreadLeakCheck threads = new ThreadLeakCheck();
     cluster = NodeCluster.combined(dir, 1, Map.of("default.replication.factor", "1", "min.insync.replicas", "1"));
     MetadataResponse metadata = cluster.withChannel(1, ch -> MetadataServiceGrpc.newBlockingStub(ch)
         .withDeadlineAfter(30, TimeUnit.SECONDS).getMetadata(MetadataRequest.newBuilder().build()));
@@ -90,19 +86,7 @@ class WeirNodeTest {
     cluster.createTopic(TOPIC, 1, 1, Map.of());
     cluster.close();
     cluster = null;
-    await("every thread the node started has stopped").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Set<String> left = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> !before.contains(t) && t.isAlive() && !sharedByTheJvm(t.getName()))
-          .map(Thread::getName).collect(Collectors.toCollection(java.util.TreeSet::new));
-      assertEquals(Set.of(), left);
-    });
-  }
-
-  /** gRPC's process-wide event loops and timers, the common pool and Awaitility's poller outlive any one node. */
-  private static boolean sharedByTheJvm(String name) {
-    return name.startsWith("grpc-default-worker") || name.startsWith("grpc-nio-worker")
-        || name.startsWith("grpc-shared-destroyer") || name.startsWith("ForkJoinPool.commonPool")
-        || name.startsWith("grpc-timer") || name.equals("Attach Listener") || name.startsWith("awaitility");
+    threads.assertNoneLeft();
   }
 
   @Test
