@@ -143,7 +143,8 @@ final class ServerCommand implements Callable<Integer> {
     stopped.countDown();
   }
 
-  private static Map<String, String> load(Path file) {
+  /** Reads a properties file; a missing file is a configuration error naming it. */
+  static Map<String, String> load(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("Configuration file " + file + " does not exist");
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Weir.Version.class,
     description = "Weir: a distributed, replicated commit log in the Kafka model.",
-    subcommands = {ServerCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, StorageCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

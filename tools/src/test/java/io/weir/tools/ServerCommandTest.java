@@ -107,4 +107,39 @@ class ServerCommandTest {
     assertEquals("weir server: Configuration file " + dir.resolve("nope.properties") + " does not exist",
         err.toString().strip());
   }
+
+  @Test
+  void aNodeFormattedWithStorageFormatStartsFromItsConfig() throws Exception {
+    int brokerPort = freePort();
+    int controllerPort = freePort();
+    Path props = dir.resolve("server.properties");
+    Files.writeString(props, String.join("\n",
+        "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + controllerPort,
+        "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "log.dirs=" + dir.resolve("data")));
+    assertEquals(0, cli().execute("storage", "random-uuid"));
+    String clusterId = out.toString().strip();
+    assertEquals(22, clusterId.length(), clusterId);
+    assertEquals(0, cli().execute("storage", "format", "--config", props.toString(), "--cluster-id", clusterId));
+    assertEquals(clusterId, MetaProperties.read(dir.resolve("data")).orElseThrow().clusterId());
+    // Formatting again for another cluster is refused.
+    assertEquals(1, cli().execute("storage", "format", "-c", props.toString(), "-t", "another"));
+    assertTrue(err.toString().contains("belongs to another cluster"), err.toString());
+
+    out.getBuffer().setLength(0);
+    CommandLine cli = cli();
+    ServerCommand server = cli.getSubcommands().get("server").getCommand();
+    ExecutorService commandThread = Executors.newSingleThreadExecutor();
+    try {
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(() -> cli.execute("server", "--config", props.toString()), commandThread);
+      await().atMost(Duration.ofSeconds(60)).until(() -> out.toString().contains("started"));
+      assertTrue(out.toString().startsWith("Weir node 3 started: broker on 127.0.0.1:" + brokerPort), out.toString());
+      server.stop();
+      assertEquals(0, exit.get(30, TimeUnit.SECONDS));
+    } finally {
+      server.stop();
+      commandThread.shutdownNow();
+    }
+  }
 }
