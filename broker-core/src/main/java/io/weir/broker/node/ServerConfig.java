@@ -236,6 +236,7 @@ public final class ServerConfig {
     checkRoles();
     // Built here so a bad combination fails at start rather than when the role comes up.
     controllerConfig();
+    controllerTimings();
     brokerConfig();
   }
 
@@ -248,15 +249,21 @@ public final class ServerConfig {
     return new ServerConfig(props);
   }
 
-  private QuorumConfig parseQuorumConfig() {
-    Map<String, String> quorum = new TreeMap<>();
+  /** The parsed values with defaults filled in, as strings: what the module records read. */
+  private Map<String, String> parsedStrings() {
+    Map<String, String> out = new TreeMap<>();
     for (String key : DEFINITION.keys().keySet()) {
       Object v = values.get(key);
       if (v != null) {
-        quorum.put(key, v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+        out.put(key, v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
             : String.valueOf(v));
       }
     }
+    return out;
+  }
+
+  private QuorumConfig parseQuorumConfig() {
+    Map<String, String> quorum = parsedStrings();
     quorum.remove(QuorumConfig.LOG_DIRS);
     quorum.put(QuorumConfig.METADATA_LOG_DIR, metadataLogDir.resolve(METADATA_DIR_NAME).toString());
     try {
@@ -402,18 +409,19 @@ public final class ServerConfig {
   }
 
   public ControllerConfig controllerConfig() {
-    return new ControllerConfig(
-        values.getLong(ControllerConfig.BROKER_SESSION_TIMEOUT_MS),
-        values.getInt(ControllerConfig.NUM_PARTITIONS),
-        (short) values.getInt(ControllerConfig.DEFAULT_REPLICATION_FACTOR),
-        values.getBoolean(ControllerConfig.AUTO_LEADER_REBALANCE_ENABLE),
-        values.getInt(ControllerConfig.LEADER_IMBALANCE_PER_BROKER_PERCENTAGE),
-        values.getBoolean(ControllerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
+    try {
+      return ControllerConfig.fromProperties(parsedStrings());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   public ControllerTimings controllerTimings() {
-    return new ControllerTimings(ControllerTimings.DEFAULTS.fenceCheckIntervalMs(),
-        values.getLong(ControllerTimings.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1000);
+    try {
+      return ControllerTimings.fromProperties(parsedStrings());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   public BrokerConfig brokerConfig() {
