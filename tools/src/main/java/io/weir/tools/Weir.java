@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Weir.Version.class,
     description = "Weir: a distributed, replicated commit log in the Kafka model.",
-    subcommands = {Weir.Server.class, CommandLine.HelpCommand.class})
+    subcommands = {ServerCommand.class, StorageCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -19,18 +19,6 @@ public final class Weir implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(System.out);
     return 0;
-  }
-
-  /** Starts a node. The broker and controller roles arrive with their issues. */
-  @Command(name = "server", mixinStandardHelpOptions = true, description = "Start a Weir node.")
-  static final class Server implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      System.err.println(
-          "weir server: this build has no server role yet; the storage engine and record format are in"
-              + " place, the Raft quorum, controller and broker follow (see the README's status).");
-      return 2;
-    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {
