@@ -20,6 +20,7 @@ import io.weir.metadata.controller.ControllerConfig;
 import io.weir.metadata.controller.server.ControllerTimings;
 import io.weir.metadata.raft.runtime.QuorumConfig;
 import io.weir.storage.log.LogConfig;
+import io.weir.storage.log.LogManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +75,7 @@ public final class ServerConfig {
   public static final String PRODUCER_SNAPSHOT_INTERVAL_MS = "producer.snapshot.interval.ms";
 
   /** The name of the directory, inside the metadata log dir, that holds the Raft log (RocksDB). */
-  static final String METADATA_DIR_NAME = "__cluster_metadata";
+  static final String METADATA_DIR_NAME = LogManager.METADATA_DIR_NAME;
 
   public static final ConfigDef DEFINITION = new ConfigDef()
       .define(NODE_ID, INT, NO_DEFAULT, Range.atLeast(0), HIGH,

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class LogManager implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(LogManager.class);
 
+  /**
+   * A controller's metadata log (a RocksDB store, not a partition) lives in this directory beside
+   * the partitions of a combined node's log dir; loading passes over it.
+   */
+  public static final String METADATA_DIR_NAME = "__cluster_metadata";
+
   private final Path logDir;
   private final LongSupplier clock;
   private final FileChannelFactory channels;
@@ -57,7 +63,7 @@ public final class LogManager implements Closeable {
     try {
       Files.createDirectories(logDir);
       for (Path dir : Log.list(logDir)) {
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) || dir.getFileName().toString().equals(METADATA_DIR_NAME)) {
           continue;
         }
         TopicPartition tp;

@@ -52,6 +52,20 @@ class LogManagerTest {
   }
 
   @Test
+  void theMetadataLogDirectoryBesideThePartitionsIsNotLoadedAsOne() throws Exception {
+    Path metadata = Files.createDirectories(tmp.resolve(LogManager.METADATA_DIR_NAME));
+    Files.writeString(metadata.resolve("CURRENT"), "MANIFEST-000001\n");
+    try (LogManager m = load()) {
+      m.getOrCreateLog(a0, config).appendAsLeader(batch(1, 3, "x"), 0);
+    }
+    try (LogManager m = load()) {
+      assertEquals(Set.of(a0), m.logs().keySet());
+      assertTrue(m.offlinePartitions().isEmpty());
+    }
+    assertEquals("MANIFEST-000001\n", Files.readString(metadata.resolve("CURRENT")), "left untouched");
+  }
+
+  @Test
   void aPartitionThatCannotOpenIsOfflineAndTheOthersLoad() throws Exception {
     try (LogManager m = load()) {
       m.getOrCreateLog(a0, config).appendAsLeader(batch(1, 3, "x"), 0);
