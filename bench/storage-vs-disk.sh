@@ -46,7 +46,7 @@ echo "| dd bs=1M conv=fdatasync | $fdatasync | $(awk -v a="$fdatasync" -v b="$di
 # JMH csv: "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit","Param: batchBytes"
 for bench in append appendAndFlush read; do
   for size in 1048576 16384; do
-    mbps=$(cat "$results"/jmh-*.csv | awk -F, -v b="\"io.weir.bench.LogBenchmark.$bench:bytes\"" -v s="$size" \
+    mbps=$(cat "$results"/jmh-*.csv | tr -d '\r' | awk -F, -v b="\"io.weir.bench.LogBenchmark.$bench:bytes\"" -v s="$size" \
       '$1 == b && $8 == s { printf "%.0f\n", $5 / 1e6 }' | median)
     echo "| Log.$bench, batches of $((size / 1024)) KiB | $mbps | $(awk -v a="$mbps" -v b="$direct" 'BEGIN { printf "%.2f", a / b }') |"
   done
