@@ -231,7 +231,13 @@ public final class Sender implements Runnable {
     if (ps == null) {
       return true;
     }
-    int limit = settings.idempotence() ? settings.maxInFlightPerBroker() : Integer.MAX_VALUE;
+    if (!settings.idempotence()) {
+      return !ps.retryPending();
+    }
+    // gRPC requests are not processed in order per connection (Kafka's are), and a broker takes
+    // any first sequence from a producer it does not know: until the first batch under this
+    // producer id is acknowledged, it travels alone, or a later batch could be taken as the start.
+    int limit = ps.lastAckedSequence < 0 ? 1 : settings.maxInFlightPerBroker();
     return !ps.retryPending() && ps.inFlight < limit;
   }
 
