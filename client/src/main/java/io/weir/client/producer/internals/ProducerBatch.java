@@ -37,6 +37,8 @@ public final class ProducerBatch {
   long retryAtMs;
   boolean needsRetry;
   boolean inFlight;
+  /** Whether an earlier batch of the partition was unacknowledged when this one was last sent. */
+  boolean sentBehindUnacked;
   /** Non-null once the outcome is known; the batch completes when it reaches the head of its partition. */
   Outcome outcome;
 

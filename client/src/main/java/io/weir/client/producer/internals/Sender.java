@@ -316,7 +316,9 @@ public final class Sender implements Runnable {
       b.inFlight = true;
       b.needsRetry = false;
       b.attempts++;
-      state(b.tp).inFlight++;
+      PartitionState ps = state(b.tp);
+      b.sentBehindUnacked = b.baseSequence != ps.lastAckedSequence + 1;
+      ps.inFlight++;
       topics.computeIfAbsent(b.tp.topic(), t -> ProduceRequest.TopicData.newBuilder().setName(t))
           .addPartitions(
               ProduceRequest.PartitionData.newBuilder()
@@ -428,13 +430,13 @@ public final class Sender implements Runnable {
   }
 
   /**
-   * With idempotence, OUT_OF_ORDER_SEQUENCE_NUMBER is retriable while an earlier batch of the
-   * partition is unacknowledged (it arrived after a later one, or is being retried); otherwise the
-   * broker lost our sequence and the batch fails.
+   * With idempotence, OUT_OF_ORDER_SEQUENCE_NUMBER is retriable when an earlier batch of the
+   * partition was unacknowledged as this one went out (the broker may have taken them in the other
+   * order) or still is; otherwise the broker lost our sequence and the batch fails.
    */
   private boolean isRetriable(ProducerBatch b, PartitionState ps, ErrorCode code) {
     if (code == ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && settings.idempotence()) {
-      return b.producerId == producerId && b.baseSequence != ps.lastAckedSequence + 1;
+      return b.producerId == producerId && (b.sentBehindUnacked || b.baseSequence != ps.lastAckedSequence + 1);
     }
     return ApiException.isRetriable(code);
   }
