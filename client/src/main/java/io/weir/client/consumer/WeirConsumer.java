@@ -6,7 +6,6 @@ import io.weir.client.common.errors.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WakeupException;
-import io.weir.client.common.errors.WeirException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
@@ -372,14 +371,15 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
   /** Nothing is pending in assign mode, so close releases resources at once. */
   @Override
   public void close(Duration timeout) {
+    if (closed) {
+      return;
+    }
     acquire();
     try {
       closed = true;
       channels.close();
       keyDeserializer.close();
       valueDeserializer.close();
-    } catch (WeirException e) {
-      throw e;
     } finally {
       release();
     }
