@@ -2,7 +2,7 @@ package io.weir.client.consumer;
 
 import io.weir.client.common.PartitionInfo;
 import io.weir.client.common.TopicPartition;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WakeupException;

@@ -6,7 +6,7 @@ import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.SerializationException;
 import io.weir.client.common.errors.TimeoutException;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;

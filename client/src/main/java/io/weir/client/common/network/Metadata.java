@@ -2,7 +2,7 @@ package io.weir.client.common.network;
 
 import io.grpc.StatusRuntimeException;
 import io.weir.client.common.Node;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WeirException;
