@@ -1,0 +1,39 @@
+package io.weir.client.admin;
+
+import io.weir.client.common.TopicPartition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Cluster administration (Kafka's {@code Admin}), limited to what the brokers serve today:
+ * metadata and offsets. Topic, config, quorum and group administration arrive with the
+ * AdminService. Calls return at once; the futures complete on the admin's own thread.
+ */
+public interface Admin extends AutoCloseable {
+  static Admin create(Properties props) {
+    return new WeirAdmin(new AdminClientConfig(props));
+  }
+
+  static Admin create(Map<String, Object> configs) {
+    return new WeirAdmin(new AdminClientConfig(configs));
+  }
+
+  CompletableFuture<ClusterDescription> describeCluster();
+
+  /** Names of every topic. */
+  CompletableFuture<Set<String>> listTopics();
+
+  /** Fails with an {@code ApiException} (UNKNOWN_TOPIC_OR_PARTITION) naming a missing topic. */
+  CompletableFuture<Map<String, TopicDescription>> describeTopics(Collection<String> topics);
+
+  CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> listOffsets(Map<TopicPartition, OffsetSpec> specs);
+
+  @Override
+  void close();
+
+  void close(Duration timeout);
+}

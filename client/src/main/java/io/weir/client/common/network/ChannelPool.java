@@ -1,0 +1,50 @@
+package io.weir.client.common.network;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** One gRPC channel per broker address, created on first use and reused until close. */
+public final class ChannelPool implements AutoCloseable {
+  private final int maxInboundBytes;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>(); // any thread
+  private volatile boolean closed; // set once by close
+
+  /** @param maxInboundBytes at least {@code fetch.max.bytes} plus framing */
+  public ChannelPool(int maxInboundBytes) {
+    this.maxInboundBytes = maxInboundBytes;
+  }
+
+  public ManagedChannel channel(String host, int port) {
+    if (closed) {
+      throw new IllegalStateException("the client is closed");
+    }
+    return channels.computeIfAbsent(
+        host + ":" + port,
+        a ->
+            NettyChannelBuilder.forAddress(host, port)
+                .usePlaintext()
+                .maxInboundMessageSize(maxInboundBytes)
+                // A whole fetch response in flight without waiting on window updates.
+                .flowControlWindow(Math.max(1 << 20, Math.min(maxInboundBytes, 64 << 20)))
+                .build());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (ManagedChannel c : channels.values()) {
+      c.shutdownNow();
+    }
+    for (ManagedChannel c : channels.values()) {
+      try {
+        c.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package io.weir.client.producer.internals;
+
+import io.weir.client.common.Node;
+import io.weir.client.common.TopicPartition;
+import io.weir.client.common.errors.ApiException;
+import io.weir.client.common.errors.InterruptException;
+import io.weir.client.common.errors.TimeoutException;
+import io.weir.client.common.network.Cluster;
+import io.weir.client.producer.Callback;
+import io.weir.client.producer.RecordMetadata;
+import io.weir.common.record.CompressionType;
+import io.weir.proto.v1.ErrorCode;
+import io.weir.common.record.Header;
+import io.weir.common.record.MemoryRecordsBuilder;
+import io.weir.common.record.RecordBatch;
+import io.weir.common.record.TimestampType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * Per-partition queues of batches waiting to be sent (Kafka's {@code RecordAccumulator}). Application
+ * threads append; the sender thread asks which leaders have sendable batches and drains them.
+ * {@code buffer.memory} bounds the bytes reserved by unfinished batches: an append that needs a new
+ * batch blocks up to {@code max.block.ms} for memory.
+ *
+ * <p>Everything mutable is guarded by {@link #lock}.
+ */
+public final class RecordAccumulator {
+  /** The outcome of an append: the record's future, and whether the sender should look now. */
+  public record AppendResult(CompletableFuture<RecordMetadata> future, boolean batchFull, boolean newBatch) {}
+
+  /** Leaders with sendable batches, the delay until the next may become sendable, and topics with no leader. */
+  public record ReadyCheck(Set<Integer> readyNodes, long nextReadyCheckDelayMs, Set<String> unknownLeaderTopics) {}
+
+  private final int batchSize;
+  private final long lingerMs;
+  private final long totalMemory;
+  private final CompressionType compression;
+  private final long deliveryTimeoutMs;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition memoryFreed = lock.newCondition();
+  private final Map<TopicPartition, Deque<ProducerBatch>> batches = new LinkedHashMap<>(); // lock
+  private final Set<ProducerBatch> incomplete = new HashSet<>(); // lock: appended to and not yet completed
+  private long usedMemory; // lock
+  private int flushesInProgress; // lock
+  private boolean closed; // lock
+
+  public RecordAccumulator(int batchSize, long lingerMs, long totalMemory, CompressionType compression, long deliveryTimeoutMs) {
+    this.batchSize = batchSize;
+    this.lingerMs = lingerMs;
+    this.totalMemory = totalMemory;
+    this.compression = compression;
+    this.deliveryTimeoutMs = deliveryTimeoutMs;
+  }
+
+  /**
+   * Appends to the partition's last batch, or to a new one once memory allows.
+   *
+   * @throws TimeoutException when memory stays short until {@code deadlineMs}
+   */
+  public AppendResult append(
+      TopicPartition tp, long timestamp, byte[] key, byte[] value, List<Header> headers, Callback callback, long deadlineMs, long maxBlockMs) {
+    lock.lock();
+    try {
+      ensureOpen();
+      Deque<ProducerBatch> dq = batches.computeIfAbsent(tp, k -> new ArrayDeque<>());
+      ProducerBatch last = dq.peekLast();
+      if (last != null) {
+        CompletableFuture<RecordMetadata> f = last.tryAppend(timestamp, key, value, headers, callback);
+        if (f != null) {
+          return new AppendResult(f, dq.size() > 1 || last.isFull(), false);
+        }
+      }
+      int size = Math.max(batchSize, RecordBatch.HEADER_SIZE + recordSizeUpperBound(key, value, headers));
+      if (size > totalMemory) {
+        throw new ApiException(ErrorCode.MESSAGE_TOO_LARGE,
+            "The message is " + size + " bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration.");
+      }
+      while (usedMemory + size > totalMemory) {
+        long remaining = deadlineMs - System.currentTimeMillis();
+        if (remaining <= 0) {
+          throw new TimeoutException("Failed to allocate memory within the configured max blocking time " + maxBlockMs + " ms.");
+        }
+        try {
+          memoryFreed.await(remaining, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          throw new InterruptException(e);
+        }
+        ensureOpen();
+        // Another thread may have opened a batch for this partition while this one waited.
+        last = dq.peekLast();
+        if (last != null) {
+          CompletableFuture<RecordMetadata> f = last.tryAppend(timestamp, key, value, headers, callback);
+          if (f != null) {
+            return new AppendResult(f, dq.size() > 1 || last.isFull(), false);
+          }
+        }
+      }
+      usedMemory += size;
+      ProducerBatch batch =
+          new ProducerBatch(tp, new MemoryRecordsBuilder(compression, TimestampType.CREATE_TIME, 0, batchSize), System.currentTimeMillis(), size);
+      CompletableFuture<RecordMetadata> f = batch.tryAppend(timestamp, key, value, headers, callback);
+      dq.addLast(batch);
+      incomplete.add(batch);
+      return new AppendResult(f, dq.size() > 1 || batch.isFull(), true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Producer closed while send in progress");
+    }
+  }
+
+  /** An upper bound on one record's encoded size (varint fields at their widest). */
+  public static int recordSizeUpperBound(byte[] key, byte[] value, List<Header> headers) {
+    int size = 21 + (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (Header h : headers) {
+      size += 10 + h.key().length() * 3 + (h.value() == null ? 0 : h.value().length);
+    }
+    return size;
+  }
+
+  /** Which leaders have a batch that is full, lingered long enough, or is wanted by flush/close. */
+  public ReadyCheck ready(Cluster cluster, long nowMs) {
+    lock.lock();
+    try {
+      Set<Integer> nodes = new HashSet<>();
+      Set<String> unknown = new HashSet<>();
+      long next = Long.MAX_VALUE;
+      boolean urgent = flushesInProgress > 0 || closed;
+      for (Map.Entry<TopicPartition, Deque<ProducerBatch>> e : batches.entrySet()) {
+        ProducerBatch head = e.getValue().peekFirst();
+        if (head == null) {
+          continue;
+        }
+        Node leader = cluster.leaderFor(e.getKey()).orElse(null);
+        if (leader == null) {
+          unknown.add(e.getKey().topic());
+          continue;
+        }
+        long waited = nowMs - head.createdMs;
+        if (urgent || e.getValue().size() > 1 || head.isFull() || waited >= lingerMs) {
+          nodes.add(leader.id());
+        } else {
+          next = Math.min(next, lingerMs - waited);
+        }
+      }
+      return new ReadyCheck(nodes, next, unknown);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes at most one batch per partition led by {@code nodeId} (the head of each queue), while the
+   * request stays under {@code maxRequestSize}; {@code mayDrain} lets the sender hold back partitions
+   * whose ordering needs them to wait.
+   */
+  public List<ProducerBatch> drain(Cluster cluster, int nodeId, int maxRequestSize, Predicate<TopicPartition> mayDrain) {
+    lock.lock();
+    try {
+      List<ProducerBatch> out = new ArrayList<>();
+      int size = 0;
+      for (Map.Entry<TopicPartition, Deque<ProducerBatch>> e : batches.entrySet()) {
+        ProducerBatch head = e.getValue().peekFirst();
+        if (head == null || !mayDrain.test(e.getKey())) {
+          continue;
+        }
+        Node leader = cluster.leaderFor(e.getKey()).orElse(null);
+        if (leader == null || leader.id() != nodeId) {
+          continue;
+        }
+        int batchBytes = head.estimatedSizeInBytes();
+        if (!out.isEmpty() && size + batchBytes > maxRequestSize) {
+          break;
+        }
+        out.add(e.getValue().pollFirst());
+        size += batchBytes;
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Removes and returns batches that waited longer than {@code delivery.timeout.ms} unsent. */
+  public List<ProducerBatch> expiredBatches(long nowMs) {
+    lock.lock();
+    try {
+      List<ProducerBatch> out = new ArrayList<>();
+      for (Deque<ProducerBatch> dq : batches.values()) {
+        Iterator<ProducerBatch> it = dq.iterator();
+        while (it.hasNext()) {
+          ProducerBatch b = it.next();
+          if (nowMs - b.createdMs < deliveryTimeoutMs) {
+            break;
+          }
+          it.remove();
+          out.add(b);
+        }
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Every batch still queued, removed (for a forced close). */
+  public List<ProducerBatch> drainAll() {
+    lock.lock();
+    try {
+      List<ProducerBatch> out = new ArrayList<>();
+      batches.values().forEach(out::addAll);
+      batches.clear();
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean hasUndrained() {
+    lock.lock();
+    try {
+      for (Deque<ProducerBatch> dq : batches.values()) {
+        if (!dq.isEmpty()) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Returns a completed batch's memory and wakes blocked appends. */
+  public void deallocate(ProducerBatch batch) {
+    lock.lock();
+    try {
+      if (incomplete.remove(batch)) {
+        usedMemory -= batch.reservedBytes;
+        memoryFreed.signalAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes every queued batch sendable until {@link #endFlush}; returns the batches to wait for. */
+  public Collection<ProducerBatch> beginFlush() {
+    lock.lock();
+    try {
+      flushesInProgress++;
+      return new ArrayList<>(incomplete);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void endFlush() {
+    lock.lock();
+    try {
+      flushesInProgress--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** From now on every queued batch is sendable at once and appends are refused. */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      memoryFreed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public long usedMemory() {
+    lock.lock();
+    try {
+      return usedMemory;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

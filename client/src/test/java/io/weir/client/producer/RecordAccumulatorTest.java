@@ -1,0 +1,104 @@
+package io.weir.client.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.client.common.Node;
+import io.weir.client.common.PartitionInfo;
+import io.weir.client.common.TopicPartition;
+import io.weir.client.common.errors.TimeoutException;
+import io.weir.client.common.network.Cluster;
+import io.weir.client.producer.internals.ProducerBatch;
+import io.weir.client.producer.internals.RecordAccumulator;
+import io.weir.common.record.CompressionType;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class RecordAccumulatorTest {
+  private static final TopicPartition TP0 = new TopicPartition("t", 0);
+  private static final TopicPartition TP1 = new TopicPartition("t", 1);
+  private static final Cluster CLUSTER = new Cluster("c", 1,
+      Map.of(1, new Node(1, "127.0.0.1", 1, Optional.empty()), 2, new Node(2, "127.0.0.1", 2, Optional.empty())),
+      Map.of("t", List.of(
+          new PartitionInfo("t", 0, 1, 0, List.of(1), List.of(1), List.of()),
+          new PartitionInfo("t", 1, 2, 0, List.of(2), List.of(2), List.of()))),
+      Map.of(), Map.of());
+
+  private static RecordAccumulator.AppendResult append(RecordAccumulator acc, TopicPartition tp, int valueBytes, long maxBlockMs) {
+    return acc.append(tp, System.currentTimeMillis(), null, new byte[valueBytes], List.of(), null,
+        System.currentTimeMillis() + maxBlockMs, maxBlockMs);
+  }
+
+  @Test
+  void aBatchIsReadyOnceLingerPassesNotBefore() {
+    long linger = 300;
+    RecordAccumulator acc = new RecordAccumulator(16_384, linger, 1 << 20, CompressionType.NONE, 120_000);
+    long start = System.currentTimeMillis();
+    append(acc, TP0, 10, 1000);
+    RecordAccumulator.ReadyCheck early = acc.ready(CLUSTER, start);
+    assertTrue(early.readyNodes().isEmpty());
+    assertTrue(early.nextReadyCheckDelayMs() > 0 && early.nextReadyCheckDelayMs() <= linger);
+    assertEquals(java.util.Set.of(1), acc.ready(CLUSTER, start + linger + 50).readyNodes());
+  }
+
+  @Test
+  void aFullBatchIsReadyAtOnceAndTheNextRecordStartsANewOne() {
+    RecordAccumulator acc = new RecordAccumulator(1024, 60_000, 1 << 20, CompressionType.NONE, 120_000);
+    int appended = 0;
+    RecordAccumulator.AppendResult r;
+    do {
+      r = append(acc, TP1, 100, 1000);
+      appended++;
+    } while (!r.batchFull() && appended < 100);
+    assertTrue(r.batchFull(), "batch.size bounds a batch");
+    assertTrue(appended > 5 && appended <= 10, "about 1024/100 records per batch: " + appended);
+    assertEquals(java.util.Set.of(2), acc.ready(CLUSTER, System.currentTimeMillis()).readyNodes());
+    List<ProducerBatch> drained = acc.drain(CLUSTER, 2, 1 << 20, tp -> true);
+    assertEquals(1, drained.size(), "one batch per partition per drain");
+    assertTrue(acc.drain(CLUSTER, 1, 1 << 20, tp -> true).isEmpty(), "node 1 leads nothing queued");
+  }
+
+  @Test
+  void bufferMemoryBlocksUpToMaxBlockMsThenFailsClearly() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    append(acc, TP1, 900, 100);
+    assertEquals(2000, acc.usedMemory());
+    long start = System.currentTimeMillis();
+    TimeoutException e = assertThrows(TimeoutException.class, () -> append(acc, TP0, 900, 200));
+    assertTrue(System.currentTimeMillis() - start >= 200, "waited for max.block.ms");
+    assertTrue(e.getMessage().contains("Failed to allocate memory within the configured max blocking time 200 ms"), e.getMessage());
+  }
+
+  @Test
+  void aBlockedAppendProceedsWhenABatchCompletes() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    append(acc, TP1, 900, 100);
+    AtomicReference<RecordAccumulator.AppendResult> result = new AtomicReference<>();
+    CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> result.set(append(acc, TP0, 900, 30_000)));
+    Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blocked.isDone());
+    ProducerBatch batch = acc.drain(CLUSTER, 1, 1 << 20, tp -> true).get(0);
+    acc.deallocate(batch);
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(blocked::isDone);
+    assertFalse(blocked.isCompletedExceptionally());
+    assertTrue(result.get().newBatch());
+  }
+
+  @Test
+  void batchesUnsentPastTheDeliveryTimeoutExpire() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 1 << 20, CompressionType.NONE, 500);
+    append(acc, TP0, 10, 100);
+    assertTrue(acc.expiredBatches(System.currentTimeMillis()).isEmpty());
+    assertEquals(1, acc.expiredBatches(System.currentTimeMillis() + 600).size());
+    assertFalse(acc.hasUndrained());
+  }
+}
