@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param highWatermarkCheckpointIntervalMs {@code replica.high.watermark.checkpoint.interval.ms}
  * @param logRetentionCheckIntervalMs {@code log.retention.check.interval.ms}
  * @param logCleanerBackoffMs {@code log.cleaner.backoff.ms}
+ * @param producerSnapshotIntervalMs how often producer state is snapshotted (Kafka snapshots at
+ *     segment roll; a period bounds the replay after a restart the same way)
  * @param defaultLogConfig log settings for topics without overrides
  */
 public record BrokerConfig(
@@ -42,6 +44,7 @@ public record BrokerConfig(
     long highWatermarkCheckpointIntervalMs,
     long logRetentionCheckIntervalMs,
     long logCleanerBackoffMs,
+    long producerSnapshotIntervalMs,
     LogConfig defaultLogConfig) {
 
   public static final String DEFAULT_LISTENER = "PLAINTEXT";
@@ -56,57 +59,103 @@ public record BrokerConfig(
     if (numIoThreads < 1) {
       throw new IllegalArgumentException("num.io.threads must be at least 1, was " + numIoThreads);
     }
-    if (replicaLagTimeMaxMs < 1) {
-      throw new IllegalArgumentException(
-          "replica.lag.time.max.ms must be at least 1, was " + replicaLagTimeMaxMs);
+    positive("replica.lag.time.max.ms", replicaLagTimeMaxMs);
+    positive("replica.high.watermark.checkpoint.interval.ms", highWatermarkCheckpointIntervalMs);
+    positive("log.retention.check.interval.ms", logRetentionCheckIntervalMs);
+    positive("log.cleaner.backoff.ms", logCleanerBackoffMs);
+    positive("producer snapshot interval", producerSnapshotIntervalMs);
+  }
+
+  private static void positive(String key, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, was " + value);
     }
   }
 
+  /** Kafka's defaults. */
   public static BrokerConfig defaults(int nodeId) {
-    return new BrokerConfig(
-        nodeId,
-        Optional.empty(),
-        DEFAULT_LISTENER,
-        30_000,
-        1,
-        1_048_588,
-        55 * 1024 * 1024,
-        false,
-        500,
-        1_048_576,
-        1_000,
-        8,
-        5_000,
-        300_000,
-        15_000,
-        LogConfig.defaults());
+    return builder(nodeId).build();
   }
 
-  public BrokerConfig withRack(String newRack) {
-    return new BrokerConfig(nodeId, Optional.ofNullable(newRack), listenerName, replicaLagTimeMaxMs,
-        minInsyncReplicas, messageMaxBytes, fetchMaxBytes, autoCreateTopicsEnable, replicaFetchWaitMaxMs,
-        replicaFetchMaxBytes, replicaFetchBackoffMs, numIoThreads, highWatermarkCheckpointIntervalMs,
-        logRetentionCheckIntervalMs, logCleanerBackoffMs, defaultLogConfig);
+  public static Builder builder(int nodeId) {
+    return new Builder(nodeId);
   }
 
-  public BrokerConfig withReplicaLagTimeMaxMs(long ms) {
-    return new BrokerConfig(nodeId, rack, listenerName, ms, minInsyncReplicas, messageMaxBytes,
-        fetchMaxBytes, autoCreateTopicsEnable, replicaFetchWaitMaxMs, replicaFetchMaxBytes,
-        replicaFetchBackoffMs, numIoThreads, highWatermarkCheckpointIntervalMs,
-        logRetentionCheckIntervalMs, logCleanerBackoffMs, defaultLogConfig);
-  }
+  /** Kafka's defaults, each settable. Not thread-safe; build once. */
+  public static final class Builder {
+    private final int nodeId;
+    private String rack;
+    private long replicaLagTimeMaxMs = 30_000;
+    private int minInsyncReplicas = 1;
+    private boolean autoCreateTopicsEnable;
+    private long logRetentionCheckIntervalMs = 300_000;
+    private long producerSnapshotIntervalMs = 60_000;
+    private long logCleanerBackoffMs = 15_000;
+    private LogConfig defaultLogConfig = LogConfig.defaults();
 
-  public BrokerConfig withAutoCreateTopics(boolean enable) {
-    return new BrokerConfig(nodeId, rack, listenerName, replicaLagTimeMaxMs, minInsyncReplicas,
-        messageMaxBytes, fetchMaxBytes, enable, replicaFetchWaitMaxMs, replicaFetchMaxBytes,
-        replicaFetchBackoffMs, numIoThreads, highWatermarkCheckpointIntervalMs,
-        logRetentionCheckIntervalMs, logCleanerBackoffMs, defaultLogConfig);
-  }
+    private Builder(int nodeId) {
+      this.nodeId = nodeId;
+    }
 
-  public BrokerConfig withReplicaFetchBackoffMs(long ms) {
-    return new BrokerConfig(nodeId, rack, listenerName, replicaLagTimeMaxMs, minInsyncReplicas,
-        messageMaxBytes, fetchMaxBytes, autoCreateTopicsEnable, replicaFetchWaitMaxMs,
-        replicaFetchMaxBytes, ms, numIoThreads, highWatermarkCheckpointIntervalMs,
-        logRetentionCheckIntervalMs, logCleanerBackoffMs, defaultLogConfig);
+    public Builder rack(String value) {
+      rack = value;
+      return this;
+    }
+
+    public Builder replicaLagTimeMaxMs(long value) {
+      replicaLagTimeMaxMs = value;
+      return this;
+    }
+
+    public Builder minInsyncReplicas(int value) {
+      minInsyncReplicas = value;
+      return this;
+    }
+
+    public Builder autoCreateTopicsEnable(boolean value) {
+      autoCreateTopicsEnable = value;
+      return this;
+    }
+
+    public Builder logRetentionCheckIntervalMs(long value) {
+      logRetentionCheckIntervalMs = value;
+      return this;
+    }
+
+    public Builder logCleanerBackoffMs(long value) {
+      logCleanerBackoffMs = value;
+      return this;
+    }
+
+    public Builder producerSnapshotIntervalMs(long value) {
+      producerSnapshotIntervalMs = value;
+      return this;
+    }
+
+    public Builder defaultLogConfig(LogConfig value) {
+      defaultLogConfig = value;
+      return this;
+    }
+
+    public BrokerConfig build() {
+      return new BrokerConfig(
+          nodeId,
+          Optional.ofNullable(rack),
+          DEFAULT_LISTENER,
+          replicaLagTimeMaxMs,
+          minInsyncReplicas,
+          1_048_588,
+          55 * 1024 * 1024,
+          autoCreateTopicsEnable,
+          500,
+          1_048_576,
+          1_000,
+          8,
+          5_000,
+          logRetentionCheckIntervalMs,
+          logCleanerBackoffMs,
+          producerSnapshotIntervalMs,
+          defaultLogConfig);
+    }
   }
 }

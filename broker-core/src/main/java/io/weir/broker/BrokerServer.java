@@ -8,6 +8,7 @@ import io.weir.broker.api.MetadataServiceImpl;
 import io.weir.broker.api.OffsetServiceImpl;
 import io.weir.broker.api.ProduceServiceImpl;
 import io.weir.broker.fetcher.GrpcLeaderEndpoint;
+import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.fetcher.ReplicaFetcher;
 import io.weir.broker.fetcher.ReplicaFetcherManager;
 import io.weir.broker.metadata.AutoTopicCreator;
@@ -17,6 +18,7 @@ import io.weir.broker.producer.ProducerIdManager;
 import io.weir.broker.replica.AlterPartitionManager;
 import io.weir.broker.replica.HighWatermarkCheckpoint;
 import io.weir.broker.replica.ReplicaManager;
+import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.storage.log.LogManager;
 import java.io.Closeable;
@@ -28,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@link #onMetadataUpdate}. The node entry point wires this to the Raft-backed controller.
  *
  * <p>Threads: {@code num.io.threads} request handlers (gRPC's executor, so Netty event loops never
- * block), one purgatory timer, one maintenance scheduler, one fetcher per leader followed.
+ * block), one purgatory timer, one maintenance scheduler, one log cleaner, one fetcher per leader
+ * followed.
  */
 public final class BrokerServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
@@ -53,6 +57,7 @@ public final class BrokerServer implements Closeable {
   private final ExecutorService requestHandlers;
   private final ScheduledExecutorService purgatoryTimer;
   private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService cleaner; // compaction may run long: it must not delay ISR checks
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
@@ -64,6 +69,22 @@ public final class BrokerServer implements Closeable {
       AlterPartitionManager alterPartitionManager,
       ProducerIdBlockSource producerIdBlocks,
       AutoTopicCreator topicCreator) {
+    this(config, logDir, host, port, alterPartitionManager, producerIdBlocks, topicCreator, null);
+  }
+
+  /**
+   * @param leaderEndpoints how followers reach leaders; null for gRPC (tests put a simulated
+   *     network here)
+   */
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator,
+      Function<Endpoint, LeaderEndpoint> leaderEndpoints) {
     this.config = config;
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
@@ -72,6 +93,10 @@ public final class BrokerServer implements Closeable {
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("broker-scheduler-" + config.nodeId()));
+    this.cleaner =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("log-cleaner-" + config.nodeId()));
+    // Fetchers look partitions up in the replica manager, which owns the fetcher manager: the
+    // lookups go through this holder, filled below, and run only once fetchers start.
     ReplicaManager[] self = new ReplicaManager[1];
     ReplicaFetcher.Settings fetchSettings =
         new ReplicaFetcher.Settings(
@@ -85,7 +110,9 @@ public final class BrokerServer implements Closeable {
         new ReplicaFetcherManager(
             config.nodeId(),
             fetchSettings,
-            endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
+            leaderEndpoints != null
+                ? leaderEndpoints
+                : endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
             tp -> self[0].partition(tp),
             tp -> self[0].completeDelayedRequests(tp));
     this.replicaManager =
@@ -106,6 +133,7 @@ public final class BrokerServer implements Closeable {
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(requestHandlers)
             .maxInboundMessageSize(maxMessage)
+            .flowControlWindow(GrpcLeaderEndpoint.FLOW_CONTROL_WINDOW)
             .addService(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator))
             .addService(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks)))
             .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))
@@ -124,13 +152,18 @@ public final class BrokerServer implements Closeable {
     long shrinkEvery = Math.max(1, config.replicaLagTimeMaxMs() / 2);
     schedule(replicaManager::maybeShrinkIsr, shrinkEvery);
     schedule(replicaManager::checkpointHighWatermarks, config.highWatermarkCheckpointIntervalMs());
+    schedule(replicaManager::takeProducerSnapshots, config.producerSnapshotIntervalMs());
     schedule(logManager::runRetentionAndFlush, config.logRetentionCheckIntervalMs());
-    schedule(() -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
+    schedule(cleaner, () -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
     return server.getPort();
   }
 
   private void schedule(Runnable task, long periodMs) {
-    scheduler.scheduleWithFixedDelay(
+    schedule(scheduler, task, periodMs);
+  }
+
+  private void schedule(ScheduledExecutorService executor, Runnable task, long periodMs) {
+    executor.scheduleWithFixedDelay(
         () -> {
           try {
             task.run();
@@ -175,6 +208,7 @@ public final class BrokerServer implements Closeable {
     server.shutdownNow();
     fetcherManager.shutdown();
     scheduler.shutdown(); // no interrupt: it would close the log file channels under a running task
+    cleaner.shutdown();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -185,6 +219,7 @@ public final class BrokerServer implements Closeable {
     try {
       requestHandlers.awaitTermination(5, TimeUnit.SECONDS);
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
+      cleaner.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

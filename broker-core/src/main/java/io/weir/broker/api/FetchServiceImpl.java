@@ -113,7 +113,8 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     }
   }
 
-  private static FetchResponse.PartitionData toProto(FetchPartitionResult r) {
+  /** The wire form of one partition's result; reads the log slice once into the message. */
+  public static FetchResponse.PartitionData toProto(FetchPartitionResult r) {
     ReadResult read = r.read();
     FetchResponse.PartitionData.Builder pd =
         FetchResponse.PartitionData.newBuilder()

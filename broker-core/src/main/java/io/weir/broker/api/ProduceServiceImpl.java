@@ -1,5 +1,11 @@
 package io.weir.broker.api;
 
+import io.grpc.BindableService;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.weir.broker.ApiException;
 import io.weir.broker.producer.ProducerIdManager;
@@ -8,11 +14,9 @@ import io.weir.common.record.MemoryRecords;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.InitProducerIdRequest;
 import io.weir.proto.v1.InitProducerIdResponse;
-import io.weir.proto.v1.ProduceRequest;
 import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
 import io.weir.storage.log.TopicPartition;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -20,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce and InitProducerId. A partition that cannot be served (bad name, corrupt batch, not the
- * leader) fails alone with its error code; the rest of the request proceeds.
+ * leader) fails alone with its error code; the rest of the request proceeds. Produce is bound with
+ * {@link ProduceRequestMarshaller}, so record bytes reach the log without further copies.
  */
-public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceImplBase {
+public final class ProduceServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(ProduceServiceImpl.class);
 
   private final ReplicaManager replicaManager;
@@ -34,12 +39,28 @@ public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceI
   }
 
   @Override
-  public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
+  public ServerServiceDefinition bindService() {
+    MethodDescriptor<ProduceRequestMarshaller.Request, ProduceResponse> produce =
+        ProduceServiceGrpc.getProduceMethod().toBuilder(
+                new ProduceRequestMarshaller(),
+                ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
+            .build();
+    return ServerServiceDefinition.builder(ProduceServiceGrpc.getServiceDescriptor().getName())
+        .addMethod(produce, ServerCalls.asyncUnaryCall(this::produce))
+        .addMethod(ProduceServiceGrpc.getInitProducerIdMethod(), ServerCalls.asyncUnaryCall(this::initProducerId))
+        .build();
+  }
+
+  void produce(ProduceRequestMarshaller.Request request, StreamObserver<ProduceResponse> observer) {
+    if (request.malformed() != null) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
+      return;
+    }
     Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed = new LinkedHashMap<>();
     Map<TopicPartition, MemoryRecords> entries = new LinkedHashMap<>();
-    int acks = request.getAcks();
-    for (ProduceRequest.TopicData topic : request.getTopicsList()) {
-      for (ProduceRequest.PartitionData pd : topic.getPartitionsList()) {
+    int acks = request.acks();
+    for (ProduceRequestMarshaller.Topic topic : request.topics()) {
+      for (ProduceRequestMarshaller.PartitionRecords pd : topic.partitions()) {
         ErrorCode error = null;
         String message = null;
         if (acks != 0 && acks != 1 && acks != -1) {
@@ -47,11 +68,9 @@ public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceI
           message = "acks must be 0, 1 or -1 (all), was " + acks;
         } else {
           try {
-            TopicPartition tp = new TopicPartition(topic.getName(), pd.getPartition());
-            // The one copy on the produce path: the log stamps offsets into this buffer and writes it.
-            ByteBuffer buffer = ByteBuffer.allocate(pd.getRecords().size());
-            pd.getRecords().copyTo(buffer);
-            if (entries.putIfAbsent(tp, MemoryRecords.readableRecords(buffer.flip())) != null) {
+            TopicPartition tp = new TopicPartition(topic.name(), pd.partition());
+            // The log stamps offsets into the request's own bytes and writes them.
+            if (entries.putIfAbsent(tp, MemoryRecords.readableRecords(pd.records())) != null) {
               error = ErrorCode.INVALID_REQUEST;
               message = "partition " + tp + " appears twice in the request";
             }
@@ -62,11 +81,11 @@ public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceI
         }
         if (error != null) {
           failed
-              .computeIfAbsent(topic.getName(), t -> new LinkedHashMap<>())
+              .computeIfAbsent(topic.name(), t -> new LinkedHashMap<>())
               .put(
-                  pd.getPartition(),
+                  pd.partition(),
                   ProduceResponse.PartitionResponse.newBuilder()
-                      .setPartition(pd.getPartition())
+                      .setPartition(pd.partition())
                       .setErrorCode(error)
                       .setErrorMessage(message)
                       .setBaseOffset(-1)
@@ -79,7 +98,7 @@ public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceI
     try {
       replicaManager.appendRecords(
           acks,
-          Math.max(0, request.getTimeoutMs()),
+          Math.max(0, request.timeoutMs()),
           entries,
           results -> respond(observer, results, failed));
     } catch (RuntimeException e) {
@@ -115,8 +134,7 @@ public final class ProduceServiceImpl extends ProduceServiceGrpc.ProduceServiceI
     }
   }
 
-  @Override
-  public void initProducerId(
+  void initProducerId(
       InitProducerIdRequest request, StreamObserver<InitProducerIdResponse> observer) {
     producerIds
         .generateProducerId()

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Fetches from a leader over one gRPC channel, reused for every fetch to that broker. */
 public final class GrpcLeaderEndpoint implements LeaderEndpoint {
+  /** Lets a whole fetch of several partitions flow without waiting for window updates. */
+  public static final int FLOW_CONTROL_WINDOW = 8 << 20;
+
   private final ManagedChannel channel;
   private final FetchServiceGrpc.FetchServiceStub stub;
   private final long requestTimeoutMs;
@@ -21,6 +24,7 @@ public final class GrpcLeaderEndpoint implements LeaderEndpoint {
         NettyChannelBuilder.forAddress(endpoint.host(), endpoint.port())
             .usePlaintext()
             .maxInboundMessageSize(maxInboundBytes)
+            .flowControlWindow(FLOW_CONTROL_WINDOW)
             .build();
     this.stub = FetchServiceGrpc.newStub(channel);
     this.requestTimeoutMs = requestTimeoutMs;

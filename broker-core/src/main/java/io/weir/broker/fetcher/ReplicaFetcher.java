@@ -85,7 +85,8 @@ public final class ReplicaFetcher {
   }
 
   void addPartition(TopicPartition tp, int leaderEpoch) {
-    states.put(tp, new FetchState(leaderEpoch, 0));
+    states.compute(
+        tp, (k, old) -> old != null && old.leaderEpoch() == leaderEpoch ? old : new FetchState(leaderEpoch, 0));
     synchronized (wakeup) {
       wakeup.notifyAll();
     }
@@ -104,6 +105,11 @@ public final class ReplicaFetcher {
     synchronized (wakeup) {
       wakeup.notifyAll();
     }
+  }
+
+  /** Waits up to {@code ms} for the thread to finish its last round after {@link #shutdown}. */
+  void awaitShutdown(long ms) throws InterruptedException {
+    thread.join(ms);
   }
 
   private void run() {
@@ -206,11 +212,13 @@ public final class ReplicaFetcher {
         case NONE -> {
           if (pd.hasDivergingEpoch()) {
             partition.truncateOnDivergence(
-                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset()));
+                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset()),
+                sent.leaderEpoch());
           } else if (partition.appendRecordsAsFollower(
               MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()),
               pd.getHighWatermark(),
-              pd.getLogStartOffset())) {
+              pd.getLogStartOffset(),
+              sent.leaderEpoch())) {
             onHighWatermarkChanged.accept(tp);
           }
         }

@@ -4,7 +4,9 @@ import io.weir.broker.replica.Partition;
 import io.weir.metadata.image.Endpoint;
 import io.weir.storage.log.TopicPartition;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -77,10 +79,26 @@ public final class ReplicaFetcherManager {
     }
   }
 
-  public synchronized void shutdown() {
-    shutdown = true;
-    fetchers.values().forEach(ReplicaFetcher::shutdown);
-    fetchers.clear();
-    leaderOf.clear();
+  /**
+   * Stops every fetcher and waits (bounded) for their last rounds, so none appends to a log after
+   * the broker closes it.
+   */
+  public void shutdown() {
+    List<ReplicaFetcher> stopping;
+    synchronized (this) {
+      shutdown = true;
+      stopping = List.copyOf(fetchers.values());
+      fetchers.clear();
+      leaderOf.clear();
+    }
+    stopping.forEach(ReplicaFetcher::shutdown);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.requestTimeoutMs());
+    try {
+      for (ReplicaFetcher f : stopping) {
+        f.awaitShutdown(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

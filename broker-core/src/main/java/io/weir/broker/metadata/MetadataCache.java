@@ -1,12 +1,10 @@
 package io.weir.broker.metadata;
 
 import io.weir.metadata.image.BrokerRegistration;
-import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,9 +62,5 @@ public final class MetadataCache {
   public PartitionRegistration partition(String topic, int partition) {
     TopicImage t = topic(topic);
     return t == null ? null : t.partition(partition);
-  }
-
-  public Map<String, String> topicConfigs(String topic) {
-    return image.configs().configs(ConfigResource.topic(topic));
   }
 }

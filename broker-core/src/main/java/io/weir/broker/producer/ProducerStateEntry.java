@@ -27,6 +27,10 @@ final class ProducerStateEntry {
     return batches.isEmpty() ? -1 : batches.peekLast().lastSeq();
   }
 
+  Iterable<BatchMetadata> batches() {
+    return batches;
+  }
+
   BatchMetadata findDuplicate(int firstSeq, int lastSeq) {
     for (BatchMetadata b : batches) {
       if (b.firstSeq() == firstSeq && b.lastSeq() == lastSeq) {

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Idempotent-producer state of one partition: per producer id, its epoch and last five batches. The
@@ -24,6 +25,7 @@ public final class ProducerStateManager {
   private static final int SCAN_CHUNK_BYTES = 1 << 20;
 
   private final Map<Long, ProducerStateEntry> producers = new HashMap<>(); // owner's monitor
+  private long lastSnapshotOffset = -1; // owner's monitor
 
   /** Outcome of {@link #checkAppend}: null duplicate means append normally. */
   public record AppendCheck(BatchMetadata duplicate) {
@@ -129,12 +131,32 @@ public final class ProducerStateManager {
                 batch.maxTimestamp()));
   }
 
-  /** Forgets everything and replays the log's batches from its start offset. */
+  /**
+   * Rebuilds the state for the log as it is now: from the newest snapshot at or below its end (if
+   * any), then replaying the log's batches after it. Snapshots above the end (a truncated log) are
+   * deleted.
+   */
   public void rebuild(Log log) {
+    rebuild(log, false);
+  }
+
+  /** After the log restarted empty at a new offset: no snapshot describes it any more. */
+  public void rebuildDiscardingSnapshots(Log log) {
+    rebuild(log, true);
+  }
+
+  private void rebuild(Log log, boolean discardSnapshots) {
     producers.clear();
-    long offset = log.logStartOffset();
     long end = log.logEndOffset();
+    long offset = log.logStartOffset();
     try {
+      ProducerStateSnapshot.deleteAbove(log.dir(), discardSnapshots ? -1 : end);
+      Optional<ProducerStateSnapshot.Loaded> snapshot = ProducerStateSnapshot.readLatest(log.dir(), end);
+      if (snapshot.isPresent()) {
+        producers.putAll(snapshot.get().producers());
+        offset = Math.max(offset, snapshot.get().offset());
+      }
+      lastSnapshotOffset = snapshot.map(ProducerStateSnapshot.Loaded::offset).orElse(-1L);
       while (offset < end) {
         FetchDataInfo info = log.read(offset, SCAN_CHUNK_BYTES, Long.MAX_VALUE, true);
         if (info.records().sizeInBytes() == 0) {
@@ -142,7 +164,9 @@ public final class ProducerStateManager {
         }
         long next = offset;
         for (RecordBatch batch : info.records().toMemoryRecords()) {
-          update(batch);
+          if (batch.lastOffset() >= offset) { // a first batch may start before the scan position
+            update(batch);
+          }
           next = batch.nextOffset();
         }
         if (next <= offset) {
@@ -152,6 +176,20 @@ public final class ProducerStateManager {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("rebuilding producer state of " + log.dir() + " failed", e);
+    }
+  }
+
+  /** Writes a snapshot at the log end offset unless one is there already. */
+  public void takeSnapshot(Log log) {
+    long end = log.logEndOffset();
+    if (end == lastSnapshotOffset) {
+      return;
+    }
+    try {
+      ProducerStateSnapshot.write(log.dir(), end, producers);
+      lastSnapshotOffset = end;
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing the producer-state snapshot of " + log.dir() + " failed", e);
     }
   }
 

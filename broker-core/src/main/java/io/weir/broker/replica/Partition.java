@@ -10,6 +10,7 @@ import io.weir.metadata.controller.AlterPartitionResponse;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.FetchDataInfo;
+import io.weir.storage.log.FileRecords;
 import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogAppendInfo;
@@ -25,7 +26,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,7 @@ public final class Partition {
   private final long replicaLagTimeMaxMs;
   private final AlterPartitionManager alterPartitionManager;
   private final Consumer<TopicPartition> stateChangeListener; // told of HW/ISR changes off-monitor
+  private final IntPredicate isBrokerLive; // only live (unfenced) brokers may join the ISR
   private final ProducerStateManager producerState = new ProducerStateManager(); // monitor
   private final Map<Integer, ReplicaState> remoteReplicas = new HashMap<>(); // monitor
   private volatile TopicConfig config; // replaced whole
@@ -70,15 +74,18 @@ public final class Partition {
       LongSupplier clock,
       long replicaLagTimeMaxMs,
       AlterPartitionManager alterPartitionManager,
-      Consumer<TopicPartition> stateChangeListener) {
+      Consumer<TopicPartition> stateChangeListener,
+      IntPredicate isBrokerLive) {
     this.tp = tp;
     this.localBrokerId = localBrokerId;
     this.log = log;
     this.config = config;
+    log.updateConfig(config.log()); // a log loaded at startup was opened with the broker's defaults
     this.clock = clock;
     this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
     this.alterPartitionManager = alterPartitionManager;
     this.stateChangeListener = stateChangeListener;
+    this.isBrokerLive = isBrokerLive;
     synchronized (this) {
       this.highWatermark =
           Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
@@ -292,7 +299,7 @@ public final class Partition {
       EpochEndOffset eo = log.endOffsetForEpoch(lastFetchedEpoch);
       if (eo.epoch() < lastFetchedEpoch || eo.endOffset() < fetchOffset) {
         return new ReadResult(
-            ErrorCode.NONE, "", io.weir.storage.log.FileRecords.EMPTY, hw, start, leo, eo,
+            ErrorCode.NONE, "", FileRecords.EMPTY, hw, start, leo, eo,
             s.leader(), s.leaderEpoch());
       }
     }
@@ -341,7 +348,7 @@ public final class Partition {
 
   private IsrProposal maybeExpandIsr(int replicaId, ReplicaState replica) {
     LeaderAndIsr s = state;
-    if (s.pendingIsr() != null || s.isr().contains(replicaId)) {
+    if (s.pendingIsr() != null || s.isr().contains(replicaId) || !isBrokerLive.test(replicaId)) {
       return null;
     }
     if (replica.logEndOffset < highWatermark || replica.logEndOffset < leaderEpochStartOffset) {
@@ -389,11 +396,15 @@ public final class Partition {
 
   private void send(IsrProposal proposal) {
     List<Integer> isr = new ArrayList<>(new TreeSet<>(proposal.newIsr()));
-    CompletableFutureSupport.whenDone(
-        () ->
-            alterPartitionManager.submit(
-                topicId, tp.partition(), proposal.leaderEpoch(), proposal.partitionEpoch(), isr),
-        (response, error) -> onAlterPartitionResponse(proposal, response, error));
+    CompletableFuture<AlterPartitionResponse> sent;
+    try {
+      sent =
+          alterPartitionManager.submit(
+              topicId, tp.partition(), proposal.leaderEpoch(), proposal.partitionEpoch(), isr);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((response, error) -> onAlterPartitionResponse(proposal, response, error));
   }
 
   private void onAlterPartitionResponse(
@@ -453,15 +464,16 @@ public final class Partition {
   // ---- follower ----
 
   /**
-   * Appends batches fetched from the leader and takes its high watermark (capped at our end) and
-   * log start offset.
+   * Appends batches fetched from the leader of {@code fetchLeaderEpoch} and takes its high
+   * watermark (capped at our end) and log start offset; ignored if leadership moved meanwhile.
    *
    * @return true if the high watermark moved
    */
-  public boolean appendRecordsAsFollower(MemoryRecords records, long leaderHw, long leaderLogStart) {
+  public boolean appendRecordsAsFollower(
+      MemoryRecords records, long leaderHw, long leaderLogStart, int fetchLeaderEpoch) {
     synchronized (this) {
-      if (state.isLeader()) {
-        return false; // became leader while the fetch was in flight
+      if (state.isLeader() || state.leaderEpoch() != fetchLeaderEpoch) {
+        return false; // leadership changed while the fetch was in flight
       }
       if (records.sizeInBytes() > 0) {
         log.appendAsFollower(records);
@@ -480,11 +492,15 @@ public final class Partition {
   }
 
   /**
-   * The leader reports our log diverged at {@code leaderEpochEnd}: truncate to where our log and
-   * the leader's agree, as far as this round can tell (the next fetch checks again).
+   * The leader (at {@code fetchLeaderEpoch}) reports our log diverged at {@code leaderEpochEnd}:
+   * truncate to where our log and the leader's agree, as far as this round can tell (the next fetch
+   * checks again).
    */
-  public void truncateOnDivergence(EpochEndOffset leaderEpochEnd) {
+  public void truncateOnDivergence(EpochEndOffset leaderEpochEnd, int fetchLeaderEpoch) {
     synchronized (this) {
+      if (state.isLeader() || state.leaderEpoch() != fetchLeaderEpoch) {
+        return; // leadership changed while the fetch was in flight
+      }
       long target;
       if (leaderEpochEnd.epoch() < 0) {
         target = highWatermark;
@@ -500,7 +516,7 @@ public final class Partition {
     }
   }
 
-  /** Under the monitor: drops everything from {@code offset} on and rebuilds producer state. */
+  /** Drops everything from {@code offset} on and rebuilds producer state. */
   public void truncateTo(long offset) {
     synchronized (this) {
       if (log.truncateTo(offset)) {
@@ -517,8 +533,15 @@ public final class Partition {
   public void truncateFullyAndStartAt(long offset) {
     synchronized (this) {
       log.truncateFullyAndStartAt(offset);
-      producerState.rebuild(log);
+      producerState.rebuildDiscardingSnapshots(log);
       highWatermark = offset;
+    }
+  }
+
+  /** Snapshots producer state at the log end, so a restart scans only what follows. */
+  public void takeProducerSnapshot() {
+    synchronized (this) {
+      producerState.takeSnapshot(log);
     }
   }
 

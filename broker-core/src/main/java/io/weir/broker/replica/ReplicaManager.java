@@ -6,6 +6,7 @@ import io.weir.broker.fetcher.ReplicaFetcherManager;
 import io.weir.broker.metadata.MetadataCache;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.common.record.MemoryRecords;
+import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
@@ -89,18 +90,13 @@ public final class ReplicaManager {
     return partitions.get(tp);
   }
 
-  public Map<TopicPartition, Partition> partitions() {
-    return Map.copyOf(partitions);
-  }
-
   // ---- metadata ----
 
   /** Becomes leader or follower of each partition with a replica here; drops the others. */
   public synchronized void applyImage(MetadataImage image) {
     Set<TopicPartition> assigned = new HashSet<>();
     for (TopicImage topic : image.topics().byName().values()) {
-      Map<String, String> overrides = image.configs().configs(
-          io.weir.metadata.image.ConfigResource.topic(topic.name()));
+      Map<String, String> overrides = image.configs().configs(ConfigResource.topic(topic.name()));
       TopicConfig topicConfig;
       try {
         topicConfig = TopicConfig.from(overrides, config);
@@ -131,8 +127,13 @@ public final class ReplicaManager {
 
   private void applyPartition(TopicPartition tp, String topicId, PartitionRegistration reg, TopicConfig cfg) {
     Partition partition = partitions.get(tp);
+    if (partition != null && !partition.topicId().isEmpty() && !partition.topicId().equals(topicId)) {
+      // The topic was deleted and created again under the same name: the old log must go.
+      stopReplica(tp);
+      partition = null;
+    }
     if (partition == null) {
-      Log partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+      Log partitionLog = openLog(tp, topicId, cfg);
       partition =
           new Partition(
               tp,
@@ -143,7 +144,8 @@ public final class ReplicaManager {
               clock,
               config.replicaLagTimeMaxMs(),
               alterPartitionManager,
-              this::completeDelayedRequests);
+              this::completeDelayedRequests,
+              metadataCache::isLive);
       partitions.put(tp, partition);
     } else if (!partition.config().equals(cfg)) {
       partition.updateConfig(cfg);
@@ -161,6 +163,26 @@ public final class ReplicaManager {
             .ifPresent(ep -> fetcherManager.addPartition(tp, reg.leader(), reg.leaderEpoch(), ep));
       }
     }
+  }
+
+  /** The partition's log, replacing one a deleted topic of the same name left behind. */
+  private Log openLog(TopicPartition tp, String topicId, TopicConfig cfg) {
+    Log partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+    try {
+      Optional<String> stored = PartitionMetadataFile.read(partitionLog.dir());
+      if (stored.isPresent() && !stored.get().equals(topicId)) {
+        log.warn("{} holds topic id {} but the topic is now {}: deleting the old log", tp, stored.get(), topicId);
+        logManager.deleteLog(tp);
+        partitionLog = logManager.getOrCreateLog(tp, cfg.log());
+        stored = Optional.empty();
+      }
+      if (stored.isEmpty()) {
+        PartitionMetadataFile.write(partitionLog.dir(), topicId);
+      }
+    } catch (IOException e) {
+      throw new LogStorageException(partitionLog.dir(), "reading or writing " + PartitionMetadataFile.FILE_NAME, e);
+    }
+    return partitionLog;
   }
 
   private void stopReplica(TopicPartition tp) {
@@ -244,14 +266,18 @@ public final class ReplicaManager {
   /** @throws ApiException UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER */
   public Partition hostedPartition(TopicPartition tp) {
     Partition partition = partitions.get(tp);
-    if (partition != null) {
-      return partition;
+    if (partition == null) {
+      throw notHosted(tp);
     }
+    return partition;
+  }
+
+  private ApiException notHosted(TopicPartition tp) {
     if (metadataCache.partition(tp.topic(), tp.partition()) == null) {
-      throw new ApiException(
+      return new ApiException(
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "Topic partition " + tp + " does not exist.");
     }
-    throw new ApiException(
+    return new ApiException(
         ErrorCode.NOT_LEADER_OR_FOLLOWER,
         "Broker " + config.nodeId() + " hosts no replica of " + tp + ".");
   }
@@ -303,19 +329,25 @@ public final class ReplicaManager {
     for (FetchPartition fp : fetchPartitions) {
       Partition partition = partitions.get(fp.tp());
       if (partition == null) {
-        ErrorCode code;
-        String message;
-        try {
-          hostedPartition(fp.tp());
-          code = ErrorCode.UNKNOWN_SERVER_ERROR;
-          message = "";
-        } catch (ApiException e) {
-          code = e.error();
-          message = e.getMessage();
-        }
+        ApiException error = notHosted(fp.tp());
         out.add(
             new FetchPartitionResult(
-                fp.tp(), ReadResult.error(code, message, LeaderAndIsr.NONE, -1, -1), -1));
+                fp.tp(), ReadResult.error(error.error(), error.getMessage(), LeaderAndIsr.NONE, -1, -1), -1));
+        continue;
+      }
+      if (params.isFromFollower() && !partition.state().replicas().contains(params.replicaId())) {
+        // Only assigned replicas may read past the high watermark.
+        LeaderAndIsr s = partition.state();
+        out.add(
+            new FetchPartitionResult(
+                fp.tp(),
+                ReadResult.error(
+                    ErrorCode.NOT_LEADER_OR_FOLLOWER,
+                    "broker " + params.replicaId() + " is not a replica of " + fp.tp(),
+                    s,
+                    partition.highWatermark(),
+                    partition.logStartOffset()),
+                -1));
         continue;
       }
       int preferred = preferredReadReplica(partition, params);
@@ -391,7 +423,18 @@ public final class ReplicaManager {
     return p == null ? 0 : p.highWatermark();
   }
 
+  public void takeProducerSnapshots() {
+    for (Partition p : partitions.values()) {
+      try {
+        p.takeProducerSnapshot();
+      } catch (RuntimeException e) {
+        log.error("producer-state snapshot of {} failed", p.topicPartition(), e);
+      }
+    }
+  }
+
   public void shutdown() {
     checkpointHighWatermarks();
+    takeProducerSnapshots();
   }
 }

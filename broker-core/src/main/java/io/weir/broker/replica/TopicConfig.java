@@ -43,7 +43,7 @@ public record TopicConfig(
             ? TimestampType.forConfigValue(merged.get(MESSAGE_TIMESTAMP_TYPE))
             : TimestampType.CREATE_TIME,
         number(merged, MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Long.MAX_VALUE, 0, Long.MAX_VALUE),
-        number(merged, MESSAGE_TIMESTAMP_AFTER_MAX_MS, Long.MAX_VALUE, 0, Long.MAX_VALUE));
+        number(merged, MESSAGE_TIMESTAMP_AFTER_MAX_MS, 3_600_000L, 0, Long.MAX_VALUE));
   }
 
   private static long number(Map<String, String> props, String key, long dflt, long min, long max) {

@@ -105,6 +105,39 @@ class ProducerStateManagerTest {
     assertThrows(ApiException.class, () -> rebuilt.checkAppend(idempotentBatch(8, (short) 2, 5, "y")));
   }
 
+  @Test
+  void snapshotKeepsProducersWhoseBatchesRetentionRemoved() {
+    LogAppendInfo first = append(idempotentBatch(7, (short) 0, 0, "a"));
+    state.takeSnapshot(log);
+    append(idempotentBatch(8, (short) 0, 0, "b"));
+    // The log now starts after producer 7's only batch: only the snapshot remembers it.
+    log.maybeIncrementLogStartOffset(1);
+    ProducerStateManager rebuilt = new ProducerStateManager();
+    rebuilt.rebuild(log);
+    assertEquals(first.firstOffset(), rebuilt.checkAppend(idempotentBatch(7, (short) 0, 0, "a")).duplicate().firstOffset());
+    assertEquals(1, rebuilt.checkAppend(idempotentBatch(8, (short) 0, 0, "b")).duplicate().firstOffset());
+  }
+
+  @Test
+  void corruptOrTruncatedAwaySnapshotsAreNotUsed() throws Exception {
+    append(idempotentBatch(7, (short) 0, 0, "a"));
+    state.takeSnapshot(log);
+    append(idempotentBatch(7, (short) 0, 1, "b"));
+    state.takeSnapshot(log);
+    Path newest = ProducerStateSnapshot.file(log.dir(), 2);
+    byte[] bytes = java.nio.file.Files.readAllBytes(newest);
+    bytes[10] ^= 1;
+    java.nio.file.Files.write(newest, bytes);
+    ProducerStateManager rebuilt = new ProducerStateManager();
+    rebuilt.rebuild(log);
+    assertEquals(1, rebuilt.checkAppend(idempotentBatch(7, (short) 0, 1, "b")).duplicate().firstOffset());
+    // Truncating below a snapshot deletes it: the state must not remember the removed batch.
+    log.truncateTo(1);
+    rebuilt.rebuild(log);
+    assertEquals(false, java.nio.file.Files.exists(newest));
+    assertNull(rebuilt.checkAppend(idempotentBatch(7, (short) 0, 1, "b")).duplicate());
+  }
+
   private static MemoryRecords concat(MemoryRecords a, MemoryRecords b) {
     ByteBuffer out = ByteBuffer.allocate(a.sizeInBytes() + b.sizeInBytes());
     out.put(a.buffer()).put(b.buffer()).flip();

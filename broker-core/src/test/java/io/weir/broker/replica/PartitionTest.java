@@ -33,7 +33,7 @@ class PartitionTest {
   private static final TopicPartition TP = new TopicPartition("t", 0);
 
   @TempDir Path dir;
-  private final AtomicLong clock = new AtomicLong(1_000_000);
+  private final AtomicLong clock = new AtomicLong(System.currentTimeMillis());
   private final List<List<Integer>> proposals = new ArrayList<>();
   private final List<CompletableFuture<AlterPartitionResponse>> pending = new ArrayList<>();
   private final List<TopicPartition> stateChanges = new ArrayList<>();
@@ -53,7 +53,8 @@ class PartitionTest {
               pending.add(f);
               return f;
             },
-            stateChanges::add);
+            stateChanges::add,
+            id -> true);
   }
 
   @AfterEach
@@ -145,6 +146,31 @@ class PartitionTest {
   }
 
   @Test
+  void timestampsFollowTheTopicsTimestampType() throws Exception {
+    partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
+    clock.addAndGet(-2 * 3_600_000L); // the records now look two hours ahead of the broker
+    ApiException e = assertThrows(ApiException.class, () -> partition.appendRecordsToLeader(batch("a"), 1));
+    assertEquals(ErrorCode.INVALID_TIMESTAMP, e.error());
+    partition.updateConfig(TopicConfig.from(Map.of("message.timestamp.type", "LogAppendTime"), BrokerConfig.defaults(1)));
+    AppendResult r = partition.appendRecordsToLeader(batch("a"), 1);
+    assertEquals(clock.get(), r.logAppendTime());
+    io.weir.common.record.RecordBatch stored =
+        partition.log().read(0, 1000, Long.MAX_VALUE, true).records().toMemoryRecords().iterator().next();
+    assertEquals(io.weir.common.record.TimestampType.LOG_APPEND_TIME, stored.timestampType());
+    assertEquals(clock.get(), stored.maxTimestamp());
+    stored.validate(); // the CRC was rewritten
+  }
+
+  @Test
+  void oversizedBatchIsRefused() {
+    partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
+    partition.updateConfig(TopicConfig.from(Map.of("max.message.bytes", "100"), BrokerConfig.defaults(1)));
+    ApiException e = assertThrows(ApiException.class,
+        () -> partition.appendRecordsToLeader(batch("x".repeat(200)), 1));
+    assertEquals(ErrorCode.MESSAGE_TOO_LARGE, e.error());
+  }
+
+  @Test
   void staleAndFutureLeaderEpochsAreRefused() {
     partition.makeLeader("id", reg(List.of(1, 2, 3), 1, 5, 10));
     assertEquals(ErrorCode.FENCED_LEADER_EPOCH, partition.read(0, 4, -1, 100, true, false).error());
@@ -164,6 +190,21 @@ class PartitionTest {
     assertEquals(5, r.divergingEpoch().epoch());
     assertEquals(2, r.divergingEpoch().endOffset());
     assertNull(partition.read(2, 7, 5, 1000, true, true).divergingEpoch());
+  }
+
+  @Test
+  void followerIgnoresAFetchAnsweredUnderAnOlderLeaderEpoch() {
+    partition.makeFollower("id", reg(List.of(1, 2, 3), 2, 5, 10));
+    io.weir.common.record.MemoryRecords fetched = io.weir.broker.TestRecords.copy(batch("a"));
+    for (io.weir.common.record.RecordBatch b : fetched) {
+      b.setPartitionLeaderEpoch(5);
+    }
+    partition.makeFollower("id", reg(List.of(1, 2, 3), 3, 6, 11));
+    assertFalse(partition.appendRecordsAsFollower(fetched, 1, 0, 5));
+    assertEquals(0, partition.logEndOffset());
+    assertTrue(partition.appendRecordsAsFollower(fetched, 1, 0, 6));
+    assertEquals(1, partition.logEndOffset());
+    assertEquals(1, partition.highWatermark());
   }
 
   @Test
