@@ -4,10 +4,11 @@ import io.weir.client.common.config.AbstractConfig;
 import io.weir.client.common.config.CommonClientConfigs;
 import io.weir.client.common.config.ConfigDef;
 import io.weir.client.common.config.ConfigDef.Type;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** Consumer settings with Kafka's names and defaults (assign mode; group settings come with groups). */
+/** Consumer settings with Kafka's names and defaults. */
 public final class ConsumerConfig extends AbstractConfig {
   public static final String BOOTSTRAP_SERVERS_CONFIG = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
   public static final String CLIENT_ID_CONFIG = CommonClientConfigs.CLIENT_ID_CONFIG;
@@ -25,6 +26,14 @@ public final class ConsumerConfig extends AbstractConfig {
   public static final String AUTO_OFFSET_RESET_CONFIG = "auto.offset.reset";
   public static final String CLIENT_RACK_CONFIG = "client.rack";
   public static final String CHECK_CRCS_CONFIG = "check.crcs";
+  public static final String GROUP_ID_CONFIG = "group.id";
+  public static final String GROUP_INSTANCE_ID_CONFIG = "group.instance.id";
+  public static final String SESSION_TIMEOUT_MS_CONFIG = "session.timeout.ms";
+  public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "heartbeat.interval.ms";
+  public static final String MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
+  public static final String ENABLE_AUTO_COMMIT_CONFIG = "enable.auto.commit";
+  public static final String AUTO_COMMIT_INTERVAL_MS_CONFIG = "auto.commit.interval.ms";
+  public static final String PARTITION_ASSIGNMENT_STRATEGY_CONFIG = "partition.assignment.strategy";
 
   private static final ConfigDef DEF =
       CommonClientConfigs.withCommon(new ConfigDef(), 30_000)
@@ -38,7 +47,15 @@ public final class ConsumerConfig extends AbstractConfig {
           .define(MAX_POLL_RECORDS_CONFIG, Type.INT, 500, ConfigDef.atLeast(1))
           .define(AUTO_OFFSET_RESET_CONFIG, Type.STRING, "latest", ConfigDef.oneOf("latest", "earliest", "none"))
           .define(CLIENT_RACK_CONFIG, Type.STRING, "")
-          .define(CHECK_CRCS_CONFIG, Type.BOOLEAN, true);
+          .define(CHECK_CRCS_CONFIG, Type.BOOLEAN, true)
+          .define(GROUP_ID_CONFIG, Type.STRING, "")
+          .define(GROUP_INSTANCE_ID_CONFIG, Type.STRING, "")
+          .define(SESSION_TIMEOUT_MS_CONFIG, Type.INT, 45_000, ConfigDef.atLeast(1))
+          .define(HEARTBEAT_INTERVAL_MS_CONFIG, Type.INT, 3_000, ConfigDef.atLeast(1))
+          .define(MAX_POLL_INTERVAL_MS_CONFIG, Type.INT, 300_000, ConfigDef.atLeast(1))
+          .define(ENABLE_AUTO_COMMIT_CONFIG, Type.BOOLEAN, true)
+          .define(AUTO_COMMIT_INTERVAL_MS_CONFIG, Type.INT, 5_000, ConfigDef.atLeast(0))
+          .define(PARTITION_ASSIGNMENT_STRATEGY_CONFIG, Type.LIST, List.of("range", "cooperative-sticky"), ConfigDef.nonEmptyList());
 
   public ConsumerConfig(Map<?, ?> props) {
     super(DEF, props);
