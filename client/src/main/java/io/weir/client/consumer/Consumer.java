@@ -83,4 +83,6 @@ public interface Consumer<K, V> extends Closeable {
   void close();
 
   void close(Duration timeout);
+
+  void close(CloseOptions options);
 }

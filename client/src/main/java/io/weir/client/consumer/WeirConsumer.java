@@ -574,10 +574,20 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
   /** Auto-commits, revokes and leaves the group (static members stay), then releases resources. */
   @Override
   public void close(Duration timeout) {
+    close(new CloseOptions(Optional.of(timeout), CloseOptions.GroupMembershipOperation.DEFAULT));
+  }
+
+  /** Idempotent, as in Kafka. */
+  @Override
+  public void close(CloseOptions options) {
+    if (closed) {
+      return;
+    }
     acquire();
     try {
       if (coordinator != null) {
-        coordinator.close(System.currentTimeMillis() + timeout.toMillis());
+        long timeoutMs = options.timeout().orElse(Duration.ofSeconds(30)).toMillis();
+        coordinator.close(System.currentTimeMillis() + timeoutMs, options.groupMembershipOperation());
       }
       closed = true;
       channels.close();

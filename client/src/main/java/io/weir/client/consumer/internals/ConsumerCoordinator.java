@@ -12,6 +12,7 @@ import io.weir.client.common.errors.WeirException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
+import io.weir.client.consumer.CloseOptions;
 import io.weir.client.consumer.CommitFailedException;
 import io.weir.client.consumer.ConsumerRebalanceListener;
 import io.weir.client.consumer.OffsetAndMetadata;
@@ -168,7 +169,7 @@ public final class ConsumerCoordinator implements AutoCloseable {
   public void unsubscribe(long deadlineMs) {
     if (isSubscribed()) {
       onLeavePrepare(deadlineMs);
-      maybeLeaveGroup(deadlineMs, true);
+      maybeLeaveGroup(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     }
     subscribedTopics = Set.of();
     subscribedPattern = null;
@@ -301,7 +302,8 @@ public final class ConsumerCoordinator implements AutoCloseable {
       }
       subscriptions.assign(List.of());
     } else if (protocol == RebalanceProtocol.EAGER) {
-      maybeAutoCommitSync(deadlineMs);
+      // The commit before giving partitions up must not be cut short by a short poll timeout.
+      maybeAutoCommitSync(Math.max(deadlineMs, System.currentTimeMillis() + settings.requestTimeoutMs()));
       if (listener != null) {
         listener.onPartitionsRevoked(owned);
       }
@@ -796,12 +798,12 @@ public final class ConsumerCoordinator implements AutoCloseable {
 
   // ---- leaving ----
 
-  /** Commits (auto-commit), revokes the assignment and leaves the group; static members stay. */
-  public void close(long deadlineMs) {
+  /** Commits (auto-commit), revokes the assignment and leaves the group (as {@code membership} says). */
+  public void close(long deadlineMs, CloseOptions.GroupMembershipOperation membership) {
     try {
       if (isSubscribed()) {
         onLeavePrepare(deadlineMs);
-        maybeLeaveGroup(deadlineMs, false);
+        maybeLeaveGroup(membership);
       } else if (settings.autoCommitEnabled() && !subscriptions.assignedPartitions().isEmpty()) {
         maybeAutoCommitSync(deadlineMs);
       }
@@ -825,7 +827,7 @@ public final class ConsumerCoordinator implements AutoCloseable {
       return;
     }
     if (generation() >= 0) {
-      maybeAutoCommitSync(deadlineMs);
+      maybeAutoCommitSync(Math.max(deadlineMs, System.currentTimeMillis() + settings.requestTimeoutMs()));
       if (listener != null) {
         listener.onPartitionsRevoked(owned);
       }
@@ -834,7 +836,7 @@ public final class ConsumerCoordinator implements AutoCloseable {
     }
   }
 
-  private void maybeLeaveGroup(long deadlineMs, boolean evenIfStatic) {
+  private void maybeLeaveGroup(CloseOptions.GroupMembershipOperation membership) {
     Node target;
     String id;
     synchronized (this) {
@@ -848,7 +850,12 @@ public final class ConsumerCoordinator implements AutoCloseable {
     pendingJoin = null;
     pendingSync = null;
     // Static members keep their place across restarts: leaving would rebalance the group.
-    if (target != null && !id.isEmpty() && (evenIfStatic || settings.groupInstanceId().isEmpty())) {
+    boolean leave = switch (membership) {
+      case LEAVE_GROUP -> true;
+      case REMAIN_IN_GROUP -> false;
+      case DEFAULT -> settings.groupInstanceId().isEmpty();
+    };
+    if (target != null && !id.isEmpty() && leave) {
       sendLeaveGroup(target, id);
     }
   }
@@ -868,7 +875,7 @@ public final class ConsumerCoordinator implements AutoCloseable {
 
   @Override
   public void close() {
-    close(System.currentTimeMillis() + settings.requestTimeoutMs());
+    close(System.currentTimeMillis() + settings.requestTimeoutMs(), CloseOptions.GroupMembershipOperation.DEFAULT);
   }
 
   // ---- plumbing ----

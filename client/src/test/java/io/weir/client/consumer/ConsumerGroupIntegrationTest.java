@@ -1,0 +1,259 @@
+package io.weir.client.consumer;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.weir.broker.group.GroupConfig;
+import io.weir.client.common.TopicPartition;
+import io.weir.client.producer.ProducerRecord;
+import io.weir.client.producer.WeirProducer;
+import io.weir.client.test.Clients;
+import io.weir.client.test.WeirCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Consumer groups against three real brokers: rebalances, session expiry, commits and resets. */
+class ConsumerGroupIntegrationTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir static Path dir;
+  static WeirCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = new WeirCluster(dir, 3, id -> GroupTestConfig.broker(id, GroupConfig.DEFAULTS.offsetsTopicNumPartitions()));
+  }
+
+  @AfterAll
+  static void stop() {
+    cluster.close();
+  }
+
+  private static void produce(String topic, int count) throws Exception {
+    try (WeirProducer<String, String> producer = Clients.producer(cluster, Map.of("linger.ms", "5"))) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
+      }
+      producer.flush();
+    }
+  }
+
+  private static Set<TopicPartition> partitions(String topic, int n) {
+    return IntStream.range(0, n).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toSet());
+  }
+
+  private static void awaitSizes(List<GroupMember> members, Set<TopicPartition> all, List<Integer> sizes) {
+    await().atMost(WAIT).untilAsserted(() -> {
+      List<Integer> actual = members.stream().map(m -> m.owned().size()).sorted().toList();
+      assertEquals(sizes, actual);
+      Set<TopicPartition> union = new HashSet<>();
+      members.forEach(m -> union.addAll(m.owned()));
+      assertEquals(all, union);
+      members.forEach(m -> assertNull(m.failure()));
+    });
+  }
+
+  @Test
+  void membersSharePartitionsRebalanceOnJoinAndAfterASessionExpires() throws Exception {
+    String topic = "rebalance";
+    cluster.createTopic(topic, 6, 2);
+    Set<TopicPartition> all = partitions(topic, 6);
+    List<GroupMember> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        members.add(new GroupMember(cluster, "c" + i, topic, Map.of("group.id", "g-rebalance")));
+      }
+      awaitSizes(members, all, List.of(2, 2, 2));
+
+      // __consumer_offsets came into being on first use, with Kafka's layout.
+      assertEquals(50, cluster.partitionCount(GroupConfig.OFFSETS_TOPIC));
+      assertEquals("compact", cluster.topicConfigs(GroupConfig.OFFSETS_TOPIC).get("cleanup.policy"));
+      assertEquals(3, cluster.partition(GroupConfig.OFFSETS_TOPIC, 0).replicas().size());
+
+      members.add(new GroupMember(cluster, "c3", topic, Map.of("group.id", "g-rebalance")));
+      awaitSizes(members, all, List.of(1, 1, 2, 2));
+
+      GroupMember victim = members.stream().filter(m -> !m.owned().isEmpty()).findFirst().orElseThrow();
+      Set<TopicPartition> orphaned = victim.owned();
+      victim.kill();
+      members.remove(victim);
+      long killedAt = System.currentTimeMillis();
+      awaitSizes(members, all, List.of(2, 2, 2));
+      // Nobody told the group: only the session timeout could move the partitions.
+      assertTrue(System.currentTimeMillis() - killedAt >= GroupTestConfig.SESSION_TIMEOUT_MS - 200,
+          "partitions moved before the session timeout");
+      Set<TopicPartition> adopted = new HashSet<>();
+      members.forEach(m -> adopted.addAll(m.owned()));
+      assertTrue(adopted.containsAll(orphaned));
+    } finally {
+      for (GroupMember m : members) {
+        m.close();
+      }
+    }
+  }
+
+  @Test
+  void cooperativeStickyMembersKeepUnaffectedPartitionsThroughout() throws Exception {
+    String topic = "cooperative";
+    cluster.createTopic(topic, 6, 2);
+    Set<TopicPartition> all = partitions(topic, 6);
+    Map<String, Object> cooperative = Map.of("group.id", "g-coop", "partition.assignment.strategy", "cooperative-sticky");
+    List<GroupMember> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        members.add(new GroupMember(cluster, "c" + i, topic, cooperative));
+      }
+      awaitSizes(members, all, List.of(2, 2, 2));
+      Map<String, Set<TopicPartition>> before = members.stream().collect(Collectors.toMap(m -> m.name, GroupMember::owned));
+      members.forEach(m -> m.revoked.clear());
+
+      members.add(new GroupMember(cluster, "c3", topic, cooperative));
+      awaitSizes(members, all, List.of(1, 1, 2, 2));
+
+      int untouched = 0;
+      for (GroupMember m : members.subList(0, 3)) {
+        Set<TopicPartition> kept = new HashSet<>(before.get(m.name));
+        kept.retainAll(m.owned());
+        // Only partitions that moved away were ever revoked; what stayed was never given up.
+        assertEquals(new HashSet<>(m.revoked), difference(before.get(m.name), m.owned()), m.name);
+        assertTrue(m.lost.isEmpty());
+        assertTrue(kept.size() >= 1, m.name + " kept nothing");
+        if (m.revoked.isEmpty()) {
+          untouched++;
+        }
+      }
+      assertEquals(2, untouched, "exactly one member gives up one partition for the newcomer");
+    } finally {
+      for (GroupMember m : members) {
+        m.close();
+      }
+    }
+  }
+
+  private static Set<TopicPartition> difference(Set<TopicPartition> a, Set<TopicPartition> b) {
+    Set<TopicPartition> out = new HashSet<>(a);
+    out.removeAll(b);
+    return out;
+  }
+
+  @Test
+  void consumersBeyondThePartitionCountStayIdle() throws Exception {
+    String topic = "idle";
+    cluster.createTopic(topic, 6, 1);
+    Set<TopicPartition> all = partitions(topic, 6);
+    List<GroupMember> members = new ArrayList<>();
+    try {
+      for (int i = 0; i < 7; i++) {
+        members.add(new GroupMember(cluster, "c" + i, topic, Map.of("group.id", "g-idle")));
+      }
+      awaitSizes(members, all, List.of(0, 1, 1, 1, 1, 1, 1));
+    } finally {
+      for (GroupMember m : members) {
+        m.close();
+      }
+    }
+  }
+
+  @Test
+  void consumptionResumesAtTheCommittedOffsetAfterACrash() throws Exception {
+    String topic = "resume";
+    cluster.createTopic(topic, 3, 2);
+    produce(topic, 300);
+    Map<String, Object> manual = Map.of("group.id", "g-resume", "enable.auto.commit", "false");
+    Map<TopicPartition, Long> committed;
+    try (WeirConsumer<String, String> first = Clients.consumer(cluster, merge(GroupTestConfig.consumerProps(), manual))) {
+      first.subscribe(List.of(topic));
+      List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+      await().atMost(WAIT).until(() -> {
+        first.poll(Duration.ofMillis(100)).forEach(seen::add);
+        return seen.size() >= 100;
+      });
+      // Process (here: count) a prefix, commit exactly what was processed, then crash.
+      committed = new java.util.HashMap<>();
+      for (ConsumerRecord<String, String> r : seen.subList(0, 100)) {
+        committed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
+      }
+      Map<TopicPartition, OffsetAndMetadata> toCommit = new java.util.HashMap<>();
+      committed.forEach((tp, o) -> toCommit.put(tp, new OffsetAndMetadata(o)));
+      first.commitSync(toCommit);
+      assertEquals(toCommit, first.committed(committed.keySet()));
+      first.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+    }
+
+    try (GroupMember restarted = new GroupMember(cluster, "restarted", topic, manual)) {
+      await().atMost(WAIT).until(() -> restarted.consumed.size() >= 300 - 100);
+      for (TopicPartition tp : partitions(topic, 3)) {
+        List<Long> offsets = restarted.offsets(tp);
+        long from = committed.getOrDefault(tp, 0L);
+        long end = cluster.broker(1).metadataCache() != null ? endOffset(tp) : -1;
+        // No gap and no repeat: exactly the records after the committed offset, in order.
+        assertEquals(LongStreamRange.of(from, end), offsets, tp.toString());
+      }
+    }
+
+    // A group without commits starts where auto.offset.reset says.
+    try (WeirConsumer<String, String> fresh = Clients.consumer(cluster,
+        merge(GroupTestConfig.consumerProps(), Map.of("group.id", "g-fresh", "auto.offset.reset", "latest")))) {
+      fresh.subscribe(List.of(topic));
+      await().atMost(WAIT).until(() -> {
+        fresh.poll(Duration.ofMillis(100));
+        return fresh.assignment().size() == 3;
+      });
+      for (TopicPartition tp : partitions(topic, 3)) {
+        assertEquals(endOffset(tp), fresh.position(tp));
+      }
+      assertTrue(fresh.committed(partitions(topic, 3)).isEmpty());
+    }
+  }
+
+  private static long endOffset(TopicPartition tp) {
+    try (WeirConsumer<String, String> probe = Clients.consumer(cluster, Map.of())) {
+      return probe.endOffsets(List.of(tp)).get(tp);
+    }
+  }
+
+  /** The offsets [from, to) as a list. */
+  private static final class LongStreamRange {
+    static List<Long> of(long from, long to) {
+      List<Long> out = new ArrayList<>();
+      for (long o = from; o < to; o++) {
+        out.add(o);
+      }
+      return out;
+    }
+  }
+
+  private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+    Map<String, Object> out = new java.util.HashMap<>(a);
+    out.putAll(b);
+    return out;
+  }
+
+  @Test
+  void twoGroupsEachReadTheWholeTopic() throws Exception {
+    String topic = "two-groups";
+    cluster.createTopic(topic, 4, 2);
+    produce(topic, 200);
+    try (GroupMember a = new GroupMember(cluster, "a", topic, Map.of("group.id", "g-a"));
+        GroupMember b = new GroupMember(cluster, "b", topic, Map.of("group.id", "g-b"))) {
+      await().atMost(WAIT).until(() -> a.consumed.size() >= 200 && b.consumed.size() >= 200);
+      assertEquals(200, a.consumed.stream().map(ConsumerRecord::value).distinct().count());
+      assertEquals(200, b.consumed.stream().map(ConsumerRecord::value).distinct().count());
+      assertEquals(200, a.consumed.size());
+      assertEquals(200, b.consumed.size());
+    }
+  }
+}
