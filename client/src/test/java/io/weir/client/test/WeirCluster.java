@@ -21,7 +21,6 @@ import io.weir.metadata.image.PartitionRegistration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +46,7 @@ public final class WeirCluster implements AutoCloseable {
   private final List<BrokerServer> brokers = new ArrayList<>();
   private final Map<Integer, Long> brokerEpochs = new HashMap<>(); // controller thread
   private MetadataImage image = MetadataImage.EMPTY; // controller thread
-  private final Set<Integer> killed = new HashSet<>(); // controller thread
+  private final Set<Integer> killed = ConcurrentHashMap.newKeySet(); // written by the controller thread
   private long nowMs = 1_000_000; // controller thread: the controller's clock, moved to fence brokers
 
   public WeirCluster(Path dir, int size) {
@@ -203,7 +203,7 @@ public final class WeirCluster implements AutoCloseable {
   }
 
   public String bootstrapServers() {
-    return brokers.stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
+    return brokers.stream().filter(b -> !killed.contains(b.nodeId())).map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
   }
 
   @Override
