@@ -174,6 +174,10 @@ public final class GroupCoordinator {
     }
   }
 
+  GroupMetadata group(String groupId) {
+    return groups.get(groupId);
+  }
+
   /** NONE when this broker coordinates {@code groupId} and has loaded it. */
   ErrorCode coordinatorError(String groupId) {
     PartitionStatus s = partitions.get(config.partitionFor(groupId));
@@ -512,6 +516,10 @@ public final class GroupCoordinator {
 
   /** UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID or ILLEGAL_GENERATION for a request naming {@code member}. */
   private static ErrorCode memberError(GroupMetadata group, MemberMetadata member, String instanceId, int generation) {
+    String current = instanceId.isEmpty() ? null : group.staticMembers.get(instanceId);
+    if (current != null && (member == null || !current.equals(member.memberId))) {
+      return ErrorCode.FENCED_INSTANCE_ID; // an older incarnation of a static member that restarted
+    }
     if (member == null || group.is(GroupState.EMPTY) || group.is(GroupState.DEAD)) {
       return ErrorCode.UNKNOWN_MEMBER_ID;
     }
