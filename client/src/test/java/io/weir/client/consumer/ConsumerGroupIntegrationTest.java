@@ -3,10 +3,16 @@ package io.weir.client.consumer;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.group.GroupConfig;
+import io.weir.client.admin.Admin;
+import io.weir.client.admin.ConsumerGroupDescription;
 import io.weir.client.common.TopicPartition;
+import io.weir.client.common.errors.ApiException;
+import io.weir.proto.v1.ErrorCode;
+import java.util.concurrent.ExecutionException;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
@@ -247,6 +253,82 @@ class ConsumerGroupIntegrationTest {
       assertEquals(200, b.consumed.stream().map(ConsumerRecord::value).distinct().count());
       assertEquals(200, a.consumed.size());
       assertEquals(200, b.consumed.size());
+    }
+  }
+
+  @Test
+  void adminListsDescribesAltersAndDeletesGroups() throws Exception {
+    String topic = "admin-groups";
+    cluster.createTopic(topic, 2, 2);
+    produce(topic, 20);
+    Set<TopicPartition> all = partitions(topic, 2);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      try (GroupMember member = new GroupMember(cluster, "admin-member", topic, Map.of("group.id", "g-admin"))) {
+        awaitSizes(List.of(member), all, List.of(2));
+        await().atMost(WAIT).until(() -> member.consumed.size() >= 20);
+        assertTrue(admin.listConsumerGroups().get().stream()
+            .anyMatch(g -> g.groupId().equals("g-admin") && g.state().equals("Stable") && g.protocolType().equals("consumer")));
+        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of("g-admin")).get().get("g-admin");
+        assertEquals("Stable", d.state());
+        assertEquals("range", d.partitionAssignor());
+        assertEquals(1, d.members().size());
+        assertEquals(all, d.members().get(0).assignment());
+        assertEquals("admin-member", d.members().get(0).clientId());
+        // Offsets of a group with members belong to its members.
+        ExecutionException busy = assertThrows(ExecutionException.class, () -> admin.alterConsumerGroupOffsets("g-admin",
+            Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(1))).get());
+        assertEquals(ErrorCode.UNKNOWN_MEMBER_ID, ((ApiException) busy.getCause()).code());
+        ExecutionException nonEmpty = assertThrows(ExecutionException.class,
+            () -> admin.deleteConsumerGroups(List.of("g-admin")).get());
+        assertEquals(ErrorCode.NON_EMPTY_GROUP, ((ApiException) nonEmpty.getCause()).code());
+      }
+      // The member left with an auto-commit of everything it consumed.
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets("g-admin").get();
+      assertEquals(20, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+      assertEquals("Empty", admin.describeConsumerGroups(List.of("g-admin")).get().get("g-admin").state());
+
+      admin.alterConsumerGroupOffsets("g-admin", Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(3))).get();
+      assertEquals(3, admin.listConsumerGroupOffsets("g-admin").get().get(new TopicPartition(topic, 0)).offset());
+
+      admin.deleteConsumerGroups(List.of("g-admin")).get();
+      assertTrue(admin.listConsumerGroups().get().stream().noneMatch(g -> g.groupId().equals("g-admin")));
+      assertTrue(admin.listConsumerGroupOffsets("g-admin").get().isEmpty());
+    }
+  }
+
+  @Test
+  void aRestartedStaticMemberGetsItsPartitionsBackWithoutARebalance() throws Exception {
+    String topic = "static";
+    cluster.createTopic(topic, 4, 2);
+    Set<TopicPartition> all = partitions(topic, 4);
+    Map<String, Object> stable = Map.of("group.id", "g-static", "group.instance.id", "other");
+    List<GroupMember> members = new ArrayList<>();
+    try {
+      members.add(new GroupMember(cluster, "other", topic, stable));
+      // Joining second, this member's subscription names no owned partitions, as after its restart.
+      awaitSizes(members, all, List.of(4));
+      GroupMember first = new GroupMember(cluster, "restarting", topic, Map.of("group.id", "g-static", "group.instance.id", "restarting"));
+      members.add(first);
+      awaitSizes(members, all, List.of(2, 2));
+      Set<TopicPartition> before = first.owned();
+      GroupMember other = members.get(0);
+      other.revoked.clear();
+      int generation;
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+        generation = admin.describeConsumerGroups(List.of("g-static")).get().get("g-static").generationId();
+        first.stop(CloseOptions.GroupMembershipOperation.DEFAULT); // a static member does not leave
+        members.remove(first);
+        GroupMember again = new GroupMember(cluster, "restarting", topic, Map.of("group.id", "g-static", "group.instance.id", "restarting"));
+        members.add(again);
+        awaitSizes(members, all, List.of(2, 2));
+        assertEquals(before, again.owned());
+        assertEquals(generation, admin.describeConsumerGroups(List.of("g-static")).get().get("g-static").generationId());
+      }
+      assertTrue(other.revoked.isEmpty(), "the other member never gave anything up");
+    } finally {
+      for (GroupMember m : members) {
+        m.close();
+      }
     }
   }
 }
