@@ -331,4 +331,32 @@ class ConsumerGroupIntegrationTest {
       }
     }
   }
+
+  @Test
+  void autoCommitRunsInsidePollAndAStalledConsumerIsReplaced() throws Exception {
+    String topic = "auto-commit";
+    cluster.createTopic(topic, 2, 2);
+    produce(topic, 50);
+    Map<String, Object> props = merge(GroupTestConfig.consumerProps(),
+        Map.of("group.id", "g-auto", "auto.commit.interval.ms", "200", "max.poll.interval.ms", "1500"));
+    try (WeirConsumer<String, String> consumer = Clients.consumer(cluster, props);
+        Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+      consumer.subscribe(List.of(topic));
+      int[] seen = {0};
+      await().atMost(WAIT).until(() -> {
+        seen[0] += consumer.poll(Duration.ofMillis(50)).count();
+        return seen[0] >= 50;
+      });
+      // No commit call: polling alone commits what the previous polls returned.
+      await().atMost(WAIT).until(() -> {
+        consumer.poll(Duration.ofMillis(50));
+        return admin.listConsumerGroupOffsets("g-auto").get().values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 50;
+      });
+      // Stalled past max.poll.interval.ms: the member leaves, and its late commit is refused.
+      await().atMost(WAIT).until(() -> admin.describeConsumerGroups(List.of("g-auto")).get().get("g-auto").state().equals("Empty"));
+      assertThrows(CommitFailedException.class,
+          () -> consumer.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(0))));
+      assertEquals(50, admin.listConsumerGroupOffsets("g-auto").get().values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+    }
+  }
 }
