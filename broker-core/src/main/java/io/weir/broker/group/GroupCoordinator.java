@@ -54,8 +54,8 @@ public final class GroupCoordinator {
   /** Resolution of session and rebalance timeouts. */
   private static final long TICK_MS = 100;
 
-  /** Leadership of one offsets partition: loaded once its log has been replayed. */
-  private record PartitionStatus(int leaderEpoch, boolean loaded) {}
+  /** Leadership of one offsets partition: loaded once its log has been replayed; failed loads are retried. */
+  private record PartitionStatus(int leaderEpoch, boolean loaded, boolean failed) {}
 
   private final int nodeId;
   private final GroupConfig config;
@@ -113,7 +113,7 @@ public final class GroupCoordinator {
   }
 
   void onElection(int partition, int leaderEpoch) {
-    PartitionStatus loading = new PartitionStatus(leaderEpoch, false);
+    PartitionStatus loading = new PartitionStatus(leaderEpoch, false, false);
     partitions.put(partition, loading);
     loader.execute(() -> load(partition, loading));
   }
@@ -124,10 +124,11 @@ public final class GroupCoordinator {
     try {
       offsetsLog.replay(partition, e -> apply(loaded, partition, e, now));
     } catch (RuntimeException ex) {
-      log.error("loading __consumer_offsets-{} failed; its groups stay unavailable", partition, ex);
+      log.error("loading __consumer_offsets-{} failed; retrying at the next tick", partition, ex);
+      partitions.replace(partition, loading, new PartitionStatus(loading.leaderEpoch(), false, true));
       return;
     }
-    if (partitions.replace(partition, loading, new PartitionStatus(loading.leaderEpoch(), true))) {
+    if (partitions.replace(partition, loading, new PartitionStatus(loading.leaderEpoch(), true, false))) {
       groups.putAll(loaded);
       log.info("broker {} coordinates {} groups of __consumer_offsets-{}", nodeId, loaded.size(), partition);
     }
@@ -540,10 +541,15 @@ public final class GroupCoordinator {
   // ---- timers ----
 
   /**
-   * Expires members whose session ran out, completes rebalances whose timeout passed, and
-   * expires old offsets of empty groups. Called every ~100 ms by the broker (tests: by hand).
+   * Retries failed loads, expires members whose session ran out, completes rebalances whose
+   * timeout passed, and expires old offsets of empty groups. Called every ~100 ms by the broker (tests: by hand).
    */
   public void tick() {
+    partitions.forEach((p, status) -> {
+      if (status.failed()) {
+        onElection(p, status.leaderEpoch());
+      }
+    });
     long now = clock.getAsLong();
     for (GroupMetadata group : groups.values()) {
       synchronized (group) {

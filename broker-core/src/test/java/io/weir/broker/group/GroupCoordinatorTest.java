@@ -36,6 +36,7 @@ class GroupCoordinatorTest {
   static final class MemoryOffsetsLog implements OffsetsLog {
     final List<Entry> entries = new ArrayList<>(); // test thread
     ErrorCode nextError = ErrorCode.NONE;
+    int failingReplays;
 
     @Override
     public CompletableFuture<ErrorCode> append(int partition, List<Entry> batch) {
@@ -47,6 +48,10 @@ class GroupCoordinatorTest {
 
     @Override
     public void replay(int partition, Consumer<Entry> visitor) {
+      if (failingReplays > 0) {
+        failingReplays--;
+        throw new IllegalStateException("unreadable segment");
+      }
       entries.forEach(visitor);
     }
   }
@@ -296,6 +301,18 @@ class GroupCoordinatorTest {
     coordinator.onResignation(partition);
     coordinator.onElection(partition, 2);
     assertEquals(-1, committed(), "the tombstones are in the log too");
+  }
+
+  @Test
+  void aFailedLoadIsRetried() {
+    commit("", -1, 11);
+    coordinator.onResignation(partition);
+    offsetsLog.failingReplays = 1;
+    coordinator.onElection(partition, 1);
+    assertEquals(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS, coordinator.coordinatorError(GROUP));
+    coordinator.tick();
+    assertEquals(ErrorCode.NONE, coordinator.coordinatorError(GROUP));
+    assertEquals(11, committed());
   }
 
   @Test
