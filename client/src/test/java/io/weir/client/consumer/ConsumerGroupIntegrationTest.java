@@ -359,4 +359,26 @@ class ConsumerGroupIntegrationTest {
       assertEquals(50, admin.listConsumerGroupOffsets("g-auto").get().values().stream().mapToLong(OffsetAndMetadata::offset).sum());
     }
   }
+
+  @Test
+  void aPatternSubscriptionFollowsMatchingTopicsAsTheyAppear() throws Exception {
+    cluster.createTopic("metrics-a", 2, 1);
+    cluster.createTopic("logs-a", 2, 1);
+    Map<String, Object> props = merge(GroupTestConfig.consumerProps(), Map.of("group.id", "g-pattern"));
+    try (WeirConsumer<String, String> consumer = Clients.consumer(cluster, props)) {
+      consumer.subscribe(java.util.regex.Pattern.compile("metrics-.*"));
+      await().atMost(WAIT).until(() -> {
+        consumer.poll(Duration.ofMillis(50));
+        return consumer.assignment().equals(partitions("metrics-a", 2));
+      });
+      cluster.createTopic("metrics-b", 1, 1);
+      Set<TopicPartition> both = new HashSet<>(partitions("metrics-a", 2));
+      both.add(new TopicPartition("metrics-b", 0));
+      await().atMost(WAIT).until(() -> {
+        consumer.poll(Duration.ofMillis(50));
+        return consumer.assignment().equals(both);
+      });
+      assertEquals(Set.of("metrics-a", "metrics-b"), consumer.subscription());
+    }
+  }
 }
