@@ -2,7 +2,9 @@ package io.weir.client.admin;
 
 import io.weir.client.common.config.AbstractConfig;
 import io.weir.client.common.config.CommonClientConfigs;
-import io.weir.client.common.config.ConfigDef;
+import io.weir.common.config.ConfigDef;
+import io.weir.common.config.ConfigDef.Importance;
+import io.weir.common.config.ConfigDef.Range;
 import java.util.Map;
 import java.util.Properties;
 
@@ -15,8 +17,9 @@ public final class AdminClientConfig extends AbstractConfig {
   public static final String METADATA_MAX_AGE_CONFIG = CommonClientConfigs.METADATA_MAX_AGE_CONFIG;
 
   private static final ConfigDef DEF =
-      CommonClientConfigs.withCommon(new ConfigDef(), 30_000)
-          .define(DEFAULT_API_TIMEOUT_MS_CONFIG, ConfigDef.Type.INT, 60_000, ConfigDef.atLeast(0));
+      CommonClientConfigs.withCommon(30_000)
+          .define(DEFAULT_API_TIMEOUT_MS_CONFIG, ConfigDef.Type.INT, 60_000, Range.atLeast(0), Importance.MEDIUM,
+              "the bound on an admin call, retries included");
 
   public AdminClientConfig(Map<?, ?> props) {
     super(DEF, props);

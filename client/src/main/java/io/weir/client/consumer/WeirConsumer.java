@@ -2,11 +2,10 @@ package io.weir.client.consumer;
 
 import io.weir.client.common.PartitionInfo;
 import io.weir.client.common.TopicPartition;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WakeupException;
-import io.weir.client.common.errors.WeirException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
@@ -593,8 +592,6 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
       channels.close();
       keyDeserializer.close();
       valueDeserializer.close();
-    } catch (WeirException e) {
-      throw e;
     } finally {
       release();
     }

@@ -2,9 +2,12 @@ package io.weir.client.producer;
 
 import io.weir.client.common.config.AbstractConfig;
 import io.weir.client.common.config.CommonClientConfigs;
-import io.weir.client.common.config.ConfigDef;
-import io.weir.client.common.config.ConfigDef.Type;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigDef;
+import io.weir.common.config.ConfigDef.Importance;
+import io.weir.common.config.ConfigDef.Range;
+import io.weir.common.config.ConfigDef.Type;
+import io.weir.common.config.ConfigDef.ValidString;
+import io.weir.common.config.ConfigException;
 import io.weir.common.record.CompressionType;
 import java.util.Map;
 import java.util.Properties;
@@ -32,21 +35,35 @@ public final class ProducerConfig extends AbstractConfig {
   public static final String PARTITIONER_IGNORE_KEYS_CONFIG = "partitioner.ignore.keys";
 
   private static final ConfigDef DEF =
-      CommonClientConfigs.withCommon(new ConfigDef(), 30_000)
-          .define(KEY_SERIALIZER_CLASS_CONFIG, Type.CLASS, null)
-          .define(VALUE_SERIALIZER_CLASS_CONFIG, Type.CLASS, null)
-          .define(ACKS_CONFIG, Type.STRING, "all", ConfigDef.oneOf("all", "-1", "0", "1"))
-          .define(BATCH_SIZE_CONFIG, Type.INT, 16_384, ConfigDef.atLeast(0))
-          .define(LINGER_MS_CONFIG, Type.LONG, 5L, ConfigDef.atLeast(0))
-          .define(BUFFER_MEMORY_CONFIG, Type.LONG, 32L * 1024 * 1024, ConfigDef.atLeast(0))
-          .define(MAX_BLOCK_MS_CONFIG, Type.LONG, 60_000L, ConfigDef.atLeast(0))
-          .define(COMPRESSION_TYPE_CONFIG, Type.STRING, "none", ConfigDef.oneOf("none", "gzip", "snappy", "lz4", "zstd"))
-          .define(RETRIES_CONFIG, Type.INT, Integer.MAX_VALUE, ConfigDef.atLeast(0))
-          .define(DELIVERY_TIMEOUT_MS_CONFIG, Type.INT, 120_000, ConfigDef.atLeast(0))
-          .define(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Type.INT, 5, ConfigDef.atLeast(1))
-          .define(ENABLE_IDEMPOTENCE_CONFIG, Type.BOOLEAN, true)
-          .define(MAX_REQUEST_SIZE_CONFIG, Type.INT, 1024 * 1024, ConfigDef.atLeast(0))
-          .define(PARTITIONER_IGNORE_KEYS_CONFIG, Type.BOOLEAN, false);
+      CommonClientConfigs.withCommon(30_000)
+          .define(KEY_SERIALIZER_CLASS_CONFIG, Type.STRING, null, Importance.HIGH,
+              "Serializer class for keys (a Serializer implementation)")
+          .define(VALUE_SERIALIZER_CLASS_CONFIG, Type.STRING, null, Importance.HIGH,
+              "Serializer class for values (a Serializer implementation)")
+          .define(ACKS_CONFIG, Type.STRING, "all", ValidString.in("all", "-1", "0", "1"), Importance.HIGH,
+              "acknowledgements the leader waits for: 0, 1, or all (-1) of the in-sync replicas")
+          .define(BATCH_SIZE_CONFIG, Type.INT, 16_384, Range.atLeast(0), Importance.MEDIUM,
+              "target size in bytes of one partition's record batch")
+          .define(LINGER_MS_CONFIG, Type.LONG, 5L, Range.atLeast(0), Importance.MEDIUM,
+              "how long a batch waits for more records before it is sent")
+          .define(BUFFER_MEMORY_CONFIG, Type.LONG, 32L * 1024 * 1024, Range.atLeast(0), Importance.HIGH,
+              "bytes the producer may hold in unsent and unacknowledged batches")
+          .define(MAX_BLOCK_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.MEDIUM,
+              "how long send() and partitionsFor() block for metadata or buffer memory")
+          .define(COMPRESSION_TYPE_CONFIG, Type.STRING, "none", ValidString.in("none", "gzip", "snappy", "lz4", "zstd"), Importance.HIGH,
+              "codec for record batches: none, gzip, snappy, lz4 or zstd")
+          .define(RETRIES_CONFIG, Type.INT, Integer.MAX_VALUE, Range.atLeast(0), Importance.HIGH,
+              "resend attempts for a failed batch; delivery.timeout.ms bounds them too")
+          .define(DELIVERY_TIMEOUT_MS_CONFIG, Type.INT, 120_000, Range.atLeast(0), Importance.MEDIUM,
+              "upper bound from send() to success or failure, retries included")
+          .define(MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+              "unacknowledged produce requests per broker")
+          .define(ENABLE_IDEMPOTENCE_CONFIG, Type.BOOLEAN, true, Importance.LOW,
+              "producer id and sequence numbers so retries write each record once, in order")
+          .define(MAX_REQUEST_SIZE_CONFIG, Type.INT, 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+              "largest produce request, and so the largest record, in bytes")
+          .define(PARTITIONER_IGNORE_KEYS_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM,
+              "partition keyed records like null-key ones (sticky)");
 
   private final boolean idempotence;
 

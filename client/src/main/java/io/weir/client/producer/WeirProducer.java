@@ -5,7 +5,8 @@ import io.weir.client.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.SerializationException;
-import io.weir.client.common.errors.WeirException;
+import io.weir.client.common.errors.TimeoutException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
@@ -123,7 +124,7 @@ public final class WeirProducer<K, V> implements Producer<K, V> {
     @SuppressWarnings("unchecked")
     Serializer<T> s = config.getConfiguredInstance(key, Serializer.class);
     if (s == null) {
-      throw new io.weir.client.common.errors.ConfigException(
+      throw new ConfigException(
           "Missing required configuration \"" + key + "\" which has no default value.");
     }
     return s;
@@ -157,7 +158,7 @@ public final class WeirProducer<K, V> implements Producer<K, V> {
       if (record.partition() != null) {
         partition = record.partition();
         if (partition >= numPartitions) {
-          throw new WeirException("Invalid partition given with record: " + partition
+          throw new IllegalArgumentException("Invalid partition given with record: " + partition
               + " is not in the range [0..." + numPartitions + "].");
         }
       } else if (key != null && !ignoreKeys) {
@@ -182,9 +183,8 @@ public final class WeirProducer<K, V> implements Producer<K, V> {
         sender.wakeup();
       }
       return result.future();
-    } catch (InterruptException e) {
-      throw e;
-    } catch (WeirException | IllegalStateException e) {
+    } catch (ApiException | TimeoutException e) {
+      // As in Kafka: API errors reach the future and callback; misuse and serialization errors throw.
       if (callback != null) {
         callback.onCompletion(null, e);
       }

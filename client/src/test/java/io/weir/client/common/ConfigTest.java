@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import io.weir.client.consumer.ConsumerConfig;
 import io.weir.client.consumer.OffsetResetStrategy;
 import io.weir.client.producer.ProducerConfig;
@@ -73,7 +73,11 @@ class ConfigTest {
     assertNamed("enable.idempotence", Map.of("enable.idempotence", "yes"));
     assertNamed("acks", Map.of("enable.idempotence", "true", "acks", "1"));
     assertNamed("delivery.timeout.ms", Map.of("delivery.timeout.ms", "1000"));
-    assertNamed("key.serializer", Map.of("key.serializer", "no.such.Serializer"));
+    Map<String, Object> badClass = base();
+    badClass.put("key.serializer", "no.such.Serializer");
+    badClass.put("value.serializer", io.weir.client.common.serialization.StringSerializer.class);
+    ConfigException noClass = assertThrows(ConfigException.class, () -> new io.weir.client.producer.WeirProducer<>(badClass));
+    assertTrue(noClass.getMessage().contains("key.serializer"), noClass.getMessage());
     ConfigException missing = assertThrows(ConfigException.class, () -> new ProducerConfig(Map.of()));
     assertTrue(missing.getMessage().contains("bootstrap.servers"), missing.getMessage());
     Map<String, Object> badReset = base();

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * election, auto rebalance, imbalance percentage) vary by seed. A failure names its seed; rerun
  * one with {@code -Dweir.sim.seed=N}. Seeds: {@code weir.sim.seeds} (root pom).
  *
- * <p>The log here is a list, not Raft: the Raft-driven version of this
- * simulation comes when the controller is wired to the runtime.
+ * <p>The log here is a list, not Raft, which keeps many steps per seed cheap;
+ * {@code io.weir.metadata.raft.sim.ControllerRaftSimulationTest} drives the
+ * same logic through the simulated Raft cluster and its faults.
  */
 class ControllerSimulationTest {
     private static final int STEPS = 300;

@@ -2,6 +2,7 @@ package io.weir.client.common.network;
 
 import io.grpc.StatusRuntimeException;
 import io.weir.client.common.Node;
+import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WeirException;
@@ -37,6 +38,7 @@ public final class Metadata {
   private final Set<String> topics = ConcurrentHashMap.newKeySet(); // topics of interest, any thread
   private volatile Cluster cluster = Cluster.EMPTY; // replaced whole under this monitor
   private volatile long lastRefreshMs = -1; // under this monitor
+  private volatile long lastAttemptMs = Long.MIN_VALUE / 2; // under this monitor
   private volatile boolean updateRequested = true; // any thread
 
   public Metadata(List<String> bootstrap, ChannelPool channels, long maxAgeMs, long requestTimeoutMs, long retryBackoffMs) {
@@ -53,13 +55,12 @@ public final class Metadata {
   private static String[] parse(String address) {
     int colon = address.lastIndexOf(':');
     if (colon <= 0 || colon == address.length() - 1) {
-      throw new io.weir.client.common.errors.ConfigException(
-          "bootstrap.servers", address, "expected host:port");
+      throw new ConfigException("bootstrap.servers", address, "expected host:port");
     }
     try {
       Integer.parseInt(address.substring(colon + 1));
     } catch (NumberFormatException e) {
-      throw new io.weir.client.common.errors.ConfigException("bootstrap.servers", address, "port is not a number");
+      throw new ConfigException("bootstrap.servers", address, "port is not a number");
     }
     return new String[] {address.substring(0, colon), address.substring(colon + 1)};
   }
@@ -93,9 +94,12 @@ public final class Metadata {
     return updateRequested || lastRefreshMs < 0 || nowMs - lastRefreshMs >= maxAgeMs;
   }
 
-  /** Refreshes when requested or stale; failures are logged and leave the update requested. */
+  /**
+   * Refreshes when requested or stale, at most once per {@code retry.backoff.ms}; failures are
+   * logged and leave the update requested.
+   */
   public void maybeRefresh(long nowMs) {
-    if (!updateDue(nowMs) || (lastRefreshMs >= 0 && nowMs - lastRefreshMs < retryBackoffMs && !topicsMissing())) {
+    if (!updateDue(nowMs) || nowMs - lastAttemptMs < retryBackoffMs) {
       return;
     }
     try {
@@ -103,16 +107,6 @@ public final class Metadata {
     } catch (WeirException e) {
       log.debug("metadata refresh failed: {}", e.getMessage());
     }
-  }
-
-  private boolean topicsMissing() {
-    Cluster c = cluster;
-    for (String t : topics) {
-      if (c.partitionsFor(t).isEmpty()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Fetches the given topics (all topics when {@code topics} is null) and caches the answer. */
@@ -128,6 +122,7 @@ public final class Metadata {
       }
     }
     updateRequested = false;
+    lastAttemptMs = System.currentTimeMillis();
     Exception last = null;
     for (String[] address : candidates()) {
       long remaining = deadlineMs - System.currentTimeMillis();
@@ -182,9 +177,7 @@ public final class Metadata {
    * TimeoutException} at the deadline (Kafka's "not present in metadata after" error).
    */
   public Cluster awaitTopic(String topic, long deadlineMs, long maxBlockMs) {
-    if (addTopics(List.of(topic))) {
-      updateRequested = true;
-    }
+    addTopics(List.of(topic));
     while (true) {
       Cluster c = cluster;
       if (!c.partitionsFor(topic).isEmpty()) {

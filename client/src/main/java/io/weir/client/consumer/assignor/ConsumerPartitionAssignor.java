@@ -1,7 +1,7 @@
 package io.weir.client.consumer.assignor;
 
 import io.weir.client.common.TopicPartition;
-import io.weir.client.common.errors.ConfigException;
+import io.weir.common.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

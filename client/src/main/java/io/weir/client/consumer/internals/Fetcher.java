@@ -265,7 +265,6 @@ public final class Fetcher<K, V> {
     FetchResponse.PartitionData p = cf.data;
     ErrorCode code = p.getErrorCode();
     if (code == ErrorCode.NONE) {
-      subscriptions.updateHighWatermark(tp, p.getHighWatermark(), p.getLogStartOffset());
       if (p.getPreferredReadReplica() >= 0 && p.getPreferredReadReplica() != cf.sourceNode) {
         subscriptions.updatePreferredReadReplica(tp, p.getPreferredReadReplica(), System.currentTimeMillis() + settings.metadataMaxAgeMs());
       }

@@ -29,8 +29,6 @@ public final class SubscriptionState {
     boolean paused;
     int preferredReadReplica = -1;
     long preferredReadReplicaExpiresMs;
-    long highWatermark = -1;
-    long logStartOffset = -1;
   }
 
   private final OffsetResetStrategy defaultResetStrategy;
@@ -193,14 +191,6 @@ public final class SubscriptionState {
 
   public void clearPreferredReadReplica(TopicPartition tp) {
     updatePreferredReadReplica(tp, -1, 0);
-  }
-
-  public void updateHighWatermark(TopicPartition tp, long highWatermark, long logStartOffset) {
-    PartitionState s = assignment.get(tp);
-    if (s != null) {
-      s.highWatermark = highWatermark;
-      s.logStartOffset = logStartOffset;
-    }
   }
 
   /** Positions of partitions that have one: what a coordinator would commit. */

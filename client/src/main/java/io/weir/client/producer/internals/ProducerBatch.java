@@ -100,10 +100,6 @@ public final class ProducerBatch {
     return done;
   }
 
-  boolean isDone() {
-    return done.isDone();
-  }
-
   /** Completes every record's future and callback, in append order. */
   void complete(long baseOffset, long logAppendTime, RuntimeException error) {
     if (done.isDone()) {

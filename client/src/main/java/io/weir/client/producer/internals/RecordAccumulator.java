@@ -2,12 +2,14 @@ package io.weir.client.producer.internals;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.TopicPartition;
+import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.producer.Callback;
 import io.weir.client.producer.RecordMetadata;
 import io.weir.common.record.CompressionType;
+import io.weir.proto.v1.ErrorCode;
 import io.weir.common.record.Header;
 import io.weir.common.record.MemoryRecordsBuilder;
 import io.weir.common.record.RecordBatch;
@@ -16,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -85,7 +86,7 @@ public final class RecordAccumulator {
       }
       int size = Math.max(batchSize, RecordBatch.HEADER_SIZE + recordSizeUpperBound(key, value, headers));
       if (size > totalMemory) {
-        throw new io.weir.client.common.errors.WeirException(
+        throw new ApiException(ErrorCode.MESSAGE_TOO_LARGE,
             "The message is " + size + " bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration.");
       }
       while (usedMemory + size > totalMemory) {
@@ -295,17 +296,6 @@ public final class RecordAccumulator {
     lock.lock();
     try {
       return usedMemory;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  public Map<TopicPartition, Integer> queuedBatchCounts() {
-    lock.lock();
-    try {
-      Map<TopicPartition, Integer> out = new HashMap<>();
-      batches.forEach((tp, dq) -> out.put(tp, dq.size()));
-      return out;
     } finally {
       lock.unlock();
     }

@@ -180,7 +180,9 @@ public final class Sender implements Runnable {
       }
       for (ProducerBatch b : ps.unacked) {
         if (b.outcome == null && b.needsRetry) {
-          if (b.retryAtMs > now) {
+          if (now - b.createdMs >= settings.deliveryTimeoutMs()) {
+            expire(ps, b, now, null);
+          } else if (b.retryAtMs > now) {
             pollMs = Math.min(pollMs, b.retryAtMs - now);
           } else {
             Node leader = cluster.leaderFor(e.getKey()).orElse(null);
@@ -411,9 +413,8 @@ public final class Sender implements Runnable {
         metadata.requestUpdate();
       }
       if (now - b.createdMs >= settings.deliveryTimeoutMs()) {
-        b.outcome = new ProducerBatch.Outcome(-1, -1, new TimeoutException("Expiring " + b.recordCount() + " record(s) for "
-            + b.tp + ": " + (now - b.createdMs) + " ms has passed since batch creation", new ApiException(code, message)));
-        failLater(ps, b);
+        expire(ps, b, now, new ApiException(code, message));
+        return;
       } else if (b.attempts > settings.retries()) {
         b.outcome = new ProducerBatch.Outcome(-1, -1, new ApiException(code, message));
         failLater(ps, b);
@@ -426,6 +427,13 @@ public final class Sender implements Runnable {
       b.outcome = new ProducerBatch.Outcome(-1, -1, new ApiException(code, message));
       failLater(ps, b);
     }
+    completeInOrder(ps);
+  }
+
+  private void expire(PartitionState ps, ProducerBatch b, long now, ApiException lastError) {
+    b.outcome = new ProducerBatch.Outcome(-1, -1, new TimeoutException("Expiring " + b.recordCount() + " record(s) for "
+        + b.tp + ": " + (now - b.createdMs) + " ms has passed since batch creation", lastError));
+    failLater(ps, b);
     completeInOrder(ps);
   }
 

@@ -193,7 +193,7 @@ class AssignorTest {
         List.of("range", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
     assertEquals(List.of("range", "cooperative-sticky"), list.stream().map(ConsumerPartitionAssignor::name).toList());
     assertTrue(list.get(1).supportedProtocols().contains(ConsumerPartitionAssignor.RebalanceProtocol.COOPERATIVE));
-    org.junit.jupiter.api.Assertions.assertThrows(io.weir.client.common.errors.ConfigException.class,
+    org.junit.jupiter.api.Assertions.assertThrows(io.weir.common.config.ConfigException.class,
         () -> ConsumerPartitionAssignor.forNames(List.of("nope")));
   }
 }
