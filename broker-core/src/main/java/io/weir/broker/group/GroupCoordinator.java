@@ -1,6 +1,8 @@
 package io.weir.broker.group;
 
+import com.google.protobuf.ByteString;
 import io.weir.broker.group.GroupMetadata.CommittedOffset;
+import io.weir.broker.replica.ReplicaManager;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.metadata.image.TopicImage;
@@ -24,7 +26,6 @@ import io.weir.proto.v1.SyncGroupRequest;
 import io.weir.proto.v1.SyncGroupResponse;
 import io.weir.proto.v1.TopicPartitionOffset;
 import io.weir.storage.log.TopicPartition;
-import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,7 +79,7 @@ public final class GroupCoordinator {
 
   /** The broker's coordinator over its replica manager; loads and {@link #tick}s run on {@code executor}. */
   public static GroupCoordinator create(
-      int nodeId, GroupConfig config, io.weir.broker.replica.ReplicaManager replicaManager, ScheduledExecutorService executor) {
+      int nodeId, GroupConfig config, ReplicaManager replicaManager, ScheduledExecutorService executor) {
     GroupCoordinator c = new GroupCoordinator(nodeId, config,
         new ReplicaOffsetsLog(replicaManager, config.offsetCommitTimeoutMs(), System::currentTimeMillis),
         executor, System::currentTimeMillis);
@@ -779,7 +781,7 @@ public final class GroupCoordinator {
   // ---- helpers ----
 
   /** Writes the group's generation record; completes with the store's error code. */
-  private java.util.concurrent.CompletableFuture<ErrorCode> storeGroup(GroupMetadata group, long now) {
+  private CompletableFuture<ErrorCode> storeGroup(GroupMetadata group, long now) {
     byte[] value = GroupMetadataValue.newBuilder().setProtocolType(group.protocolType)
         .setGenerationId(group.generationId).setProtocolName(group.protocolName).setLeader(group.leaderId)
         .setCurrentStateTimestampMs(now).build().toByteArray();

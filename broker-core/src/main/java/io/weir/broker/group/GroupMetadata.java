@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A classic group: state, members, generation and committed offsets. Mutable; every access holds
@@ -87,10 +86,6 @@ final class GroupMetadata {
       leaderId = newMemberId;
     }
     return old;
-  }
-
-  Optional<MemberMetadata> member(String memberId) {
-    return Optional.ofNullable(members.get(memberId));
   }
 
   boolean allMembersJoined() {

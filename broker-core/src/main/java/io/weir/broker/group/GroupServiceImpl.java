@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,7 +167,7 @@ public final class GroupServiceImpl extends GroupServiceGrpc.GroupServiceImplBas
     };
   }
 
-  private static <T> void answer(StreamObserver<T> observer, java.util.function.Supplier<T> handler) {
+  private static <T> void answer(StreamObserver<T> observer, Supplier<T> handler) {
     run(observer, () -> reply(observer).accept(handler.get()));
   }
 

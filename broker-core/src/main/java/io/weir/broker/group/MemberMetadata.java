@@ -33,10 +33,6 @@ final class MemberMetadata {
     this.lastHeartbeatMs = nowMs;
   }
 
-  boolean isStatic() {
-    return groupInstanceId.isPresent();
-  }
-
   boolean sameProtocols(Map<String, byte[]> other) {
     if (!protocols.keySet().equals(other.keySet())) {
       return false;

@@ -11,21 +11,24 @@ import io.weir.client.admin.Admin;
 import io.weir.client.admin.ConsumerGroupDescription;
 import io.weir.client.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
-import io.weir.proto.v1.ErrorCode;
-import java.util.concurrent.ExecutionException;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.proto.v1.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,11 +191,11 @@ class ConsumerGroupIntegrationTest {
         return seen.size() >= 100;
       });
       // Process (here: count) a prefix, commit exactly what was processed, then crash.
-      committed = new java.util.HashMap<>();
+      committed = new HashMap<>();
       for (ConsumerRecord<String, String> r : seen.subList(0, 100)) {
         committed.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
       }
-      Map<TopicPartition, OffsetAndMetadata> toCommit = new java.util.HashMap<>();
+      Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
       committed.forEach((tp, o) -> toCommit.put(tp, new OffsetAndMetadata(o)));
       first.commitSync(toCommit);
       assertEquals(toCommit, first.committed(committed.keySet()));
@@ -232,11 +235,11 @@ class ConsumerGroupIntegrationTest {
 
   /** The offsets [from, to) as a list. */
   private static List<Long> range(long from, long to) {
-    return java.util.stream.LongStream.range(from, to).boxed().toList();
+    return LongStream.range(from, to).boxed().toList();
   }
 
   private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
-    Map<String, Object> out = new java.util.HashMap<>(a);
+    Map<String, Object> out = new HashMap<>(a);
     out.putAll(b);
     return out;
   }
@@ -366,7 +369,7 @@ class ConsumerGroupIntegrationTest {
     cluster.createTopic("logs-a", 2, 1);
     Map<String, Object> props = merge(GroupTestConfig.consumerProps(), Map.of("group.id", "g-pattern"));
     try (WeirConsumer<String, String> consumer = Clients.consumer(cluster, props)) {
-      consumer.subscribe(java.util.regex.Pattern.compile("metrics-.*"));
+      consumer.subscribe(Pattern.compile("metrics-.*"));
       await().atMost(WAIT).until(() -> {
         consumer.poll(Duration.ofMillis(50));
         return consumer.assignment().equals(partitions("metrics-a", 2));

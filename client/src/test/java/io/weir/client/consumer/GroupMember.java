@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,7 +70,7 @@ final class GroupMember implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
     } finally {
-      consumer.close(new CloseOptions(java.util.Optional.of(Duration.ofSeconds(10)), onStop));
+      consumer.close(new CloseOptions(Optional.of(Duration.ofSeconds(10)), onStop));
     }
   }
 

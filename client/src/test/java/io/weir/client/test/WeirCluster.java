@@ -15,6 +15,7 @@ import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.CreateTopicResult;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
+import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
@@ -187,7 +188,7 @@ public final class WeirCluster implements AutoCloseable {
 
   /** The configs the controller holds for the topic (empty if none). */
   public Map<String, String> topicConfigs(String topic) {
-    return onController(() -> image.configs().configs(io.weir.metadata.image.ConfigResource.topic(topic)));
+    return onController(() -> image.configs().configs(ConfigResource.topic(topic)));
   }
 
   /** The number of partitions of the topic in the controller's image (0 if it does not exist). */

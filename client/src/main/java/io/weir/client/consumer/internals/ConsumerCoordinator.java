@@ -113,7 +113,6 @@ public final class ConsumerCoordinator implements AutoCloseable {
   private Node coordinator;
   private String memberId = "";
   private int generation = -1;
-  private String protocolName = "";
   private MemberState state = MemberState.UNJOINED;
   private boolean rejoinNeeded = true;
   private long lastPollMs;
@@ -133,10 +132,6 @@ public final class ConsumerCoordinator implements AutoCloseable {
     this.heartbeatThread = new Thread(this::heartbeatLoop, "weir-coordinator-heartbeat-thread | " + settings.groupId());
     heartbeatThread.setDaemon(true);
     heartbeatThread.start();
-  }
-
-  public String groupId() {
-    return settings.groupId();
   }
 
   // ---- subscription (polling thread) ----
@@ -348,7 +343,6 @@ public final class ConsumerCoordinator implements AutoCloseable {
         synchronized (this) {
           memberId = r.getMemberId();
           generation = r.getGenerationId();
-          protocolName = r.getProtocolName();
           state = MemberState.COMPLETING_REBALANCE;
           target = coordinator;
         }

@@ -1,10 +1,12 @@
 package io.weir.client.consumer.assignor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.client.common.TopicPartition;
 import io.weir.client.consumer.assignor.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.config.ConfigException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -193,7 +195,7 @@ class AssignorTest {
         List.of("range", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor"));
     assertEquals(List.of("range", "cooperative-sticky"), list.stream().map(ConsumerPartitionAssignor::name).toList());
     assertTrue(list.get(1).supportedProtocols().contains(ConsumerPartitionAssignor.RebalanceProtocol.COOPERATIVE));
-    org.junit.jupiter.api.Assertions.assertThrows(io.weir.common.config.ConfigException.class,
+    assertThrows(ConfigException.class,
         () -> ConsumerPartitionAssignor.forNames(List.of("nope")));
   }
 }
