@@ -660,10 +660,16 @@ public final class GroupCoordinator {
             .setOffset(c.offset()).setLeaderEpoch(c.leaderEpoch()).setMetadata(c.metadata())
             .setCommitTimestampMs(now).build().toByteArray()));
       }
+      long seq = group.nextCommitSeq++;
       offsetsLog.append(group.partition, entries).thenAccept(stored -> {
         if (stored == ErrorCode.NONE) {
           synchronized (group) {
-            group.offsets.putAll(committed);
+            committed.forEach((tp, c) -> {
+              if (group.offsetCommitSeq.getOrDefault(tp, -1L) < seq) {
+                group.offsets.put(tp, c);
+                group.offsetCommitSeq.put(tp, seq);
+              }
+            });
           }
         }
         callback.accept(commitResponse(req, stored));

@@ -28,6 +28,9 @@ final class GroupMetadata {
   final Map<String, Long> pendingMembers = new HashMap<>();
   final Map<String, String> staticMembers = new HashMap<>(); // group.instance.id -> member id
   final Map<TopicPartition, CommittedOffset> offsets = new HashMap<>();
+  /** Commits are numbered when accepted; one completing late does not overwrite a newer one. */
+  long nextCommitSeq;
+  final Map<TopicPartition, Long> offsetCommitSeq = new HashMap<>();
   /** When a PreparingRebalance completes even without every member (0: not rebalancing). */
   long rebalanceDeadlineMs;
   /** This rebalance started from Empty: it waits out its deadline for more members. */

@@ -37,11 +37,18 @@ class GroupCoordinatorTest {
     final List<Entry> entries = new ArrayList<>(); // test thread
     ErrorCode nextError = ErrorCode.NONE;
     int failingReplays;
+    /** When set, appends stay unacknowledged here until the test completes them. */
+    List<CompletableFuture<ErrorCode>> held;
 
     @Override
     public CompletableFuture<ErrorCode> append(int partition, List<Entry> batch) {
       if (nextError == ErrorCode.NONE) {
         entries.addAll(batch);
+      }
+      if (held != null) {
+        CompletableFuture<ErrorCode> f = new CompletableFuture<>();
+        held.add(f);
+        return f;
       }
       return CompletableFuture.completedFuture(nextError);
     }
@@ -301,6 +308,19 @@ class GroupCoordinatorTest {
     coordinator.onResignation(partition);
     coordinator.onElection(partition, 2);
     assertEquals(-1, committed(), "the tombstones are in the log too");
+  }
+
+  @Test
+  void anOlderCommitAcknowledgedLastDoesNotWin() {
+    offsetsLog.held = new ArrayList<>();
+    coordinator.commitOffsets(OffsetCommitRequest.newBuilder().setGroupId(GROUP).setGenerationId(-1)
+        .addOffsets(TopicPartitionOffset.newBuilder().setTopic("t").setPartition(0).setOffset(5)).build(), r -> { });
+    coordinator.commitOffsets(OffsetCommitRequest.newBuilder().setGroupId(GROUP).setGenerationId(-1)
+        .addOffsets(TopicPartitionOffset.newBuilder().setTopic("t").setPartition(0).setOffset(9)).build(), r -> { });
+    assertEquals(-1, committed(), "nothing is visible before the replicas have it");
+    offsetsLog.held.get(1).complete(ErrorCode.NONE);
+    offsetsLog.held.get(0).complete(ErrorCode.NONE);
+    assertEquals(9, committed());
   }
 
   @Test
