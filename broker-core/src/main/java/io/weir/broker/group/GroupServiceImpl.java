@@ -30,6 +30,7 @@ import io.weir.proto.v1.SyncGroupRequest;
 import io.weir.proto.v1.SyncGroupResponse;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -84,8 +85,11 @@ public final class GroupServiceImpl extends GroupServiceGrpc.GroupServiceImplBas
         .createTopic(GroupConfig.OFFSETS_TOPIC, config.offsetsTopicNumPartitions(), rf,
             Map.of("cleanup.policy", "compact"))
         .whenComplete((ok, e) -> {
-          if (e != null) {
-            log.debug("creating {} failed (another broker may have created it): {}", GroupConfig.OFFSETS_TOPIC, e.getMessage());
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          if (cause instanceof UnsupportedOperationException) {
+            log.warn("{} cannot be created, so no group has a coordinator: {}", GroupConfig.OFFSETS_TOPIC, cause.getMessage());
+          } else if (cause != null) {
+            log.debug("creating {} failed (another broker may have created it): {}", GroupConfig.OFFSETS_TOPIC, cause.getMessage());
           }
         });
   }
