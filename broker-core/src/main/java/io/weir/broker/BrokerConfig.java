@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.weir.broker.group.GroupConfig;
 import io.weir.storage.log.LogConfig;
 import java.util.Optional;
 
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param producerSnapshotIntervalMs how often producer state is snapshotted (Kafka snapshots at
  *     segment roll; a period bounds the replay after a restart the same way)
  * @param defaultLogConfig log settings for topics without overrides
+ * @param groupConfig the group coordinator's {@code offsets.*} and {@code group.*} settings
  */
 public record BrokerConfig(
     int nodeId,
@@ -45,7 +47,8 @@ public record BrokerConfig(
     long logRetentionCheckIntervalMs,
     long logCleanerBackoffMs,
     long producerSnapshotIntervalMs,
-    LogConfig defaultLogConfig) {
+    LogConfig defaultLogConfig,
+    GroupConfig groupConfig) {
 
   public static final String DEFAULT_LISTENER = "PLAINTEXT";
 
@@ -92,6 +95,7 @@ public record BrokerConfig(
     private long producerSnapshotIntervalMs = 60_000;
     private long logCleanerBackoffMs = 15_000;
     private LogConfig defaultLogConfig = LogConfig.defaults();
+    private GroupConfig groupConfig = GroupConfig.DEFAULTS;
 
     private Builder(int nodeId) {
       this.nodeId = nodeId;
@@ -137,6 +141,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder groupConfig(GroupConfig value) {
+      groupConfig = value;
+      return this;
+    }
+
     public BrokerConfig build() {
       return new BrokerConfig(
           nodeId,
@@ -155,7 +164,8 @@ public record BrokerConfig(
           logRetentionCheckIntervalMs,
           logCleanerBackoffMs,
           producerSnapshotIntervalMs,
-          defaultLogConfig);
+          defaultLogConfig,
+          groupConfig);
     }
   }
 }

@@ -11,6 +11,8 @@ import io.weir.broker.fetcher.GrpcLeaderEndpoint;
 import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.fetcher.ReplicaFetcher;
 import io.weir.broker.fetcher.ReplicaFetcherManager;
+import io.weir.broker.group.GroupCoordinator;
+import io.weir.broker.group.GroupServiceImpl;
 import io.weir.broker.metadata.AutoTopicCreator;
 import io.weir.broker.metadata.MetadataCache;
 import io.weir.broker.producer.ProducerIdBlockSource;
@@ -58,6 +60,8 @@ public final class BrokerServer implements Closeable {
   private final ScheduledExecutorService purgatoryTimer;
   private final ScheduledExecutorService scheduler;
   private final ScheduledExecutorService cleaner; // compaction may run long: it must not delay ISR checks
+  private final ScheduledExecutorService groupThread; // group loads and session/rebalance timeouts
+  private final GroupCoordinator groupCoordinator;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
 
@@ -126,6 +130,9 @@ public final class BrokerServer implements Closeable {
             purgatoryTimer,
             System::currentTimeMillis);
     self[0] = replicaManager;
+    this.groupThread =
+        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("group-coordinator-" + config.nodeId()));
+    this.groupCoordinator = GroupCoordinator.create(config.nodeId(), config.groupConfig(), replicaManager, groupThread);
     this.requestHandlers =
         Executors.newFixedThreadPool(
             config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
@@ -138,6 +145,7 @@ public final class BrokerServer implements Closeable {
             .addService(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks)))
             .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))
             .addService(new OffsetServiceImpl(replicaManager))
+            .addService(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator))
             .addService(health.getHealthService())
             .build();
   }
@@ -180,6 +188,7 @@ public final class BrokerServer implements Closeable {
   public void onMetadataUpdate(MetadataImage image) {
     metadataCache.update(image);
     replicaManager.applyImage(image);
+    groupCoordinator.onMetadataImage(image);
   }
 
   public int nodeId() {
@@ -209,6 +218,7 @@ public final class BrokerServer implements Closeable {
     fetcherManager.shutdown();
     scheduler.shutdown(); // no interrupt: it would close the log file channels under a running task
     cleaner.shutdown();
+    groupThread.shutdown(); // no interrupt: a load may be reading a log file channel
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -220,6 +230,7 @@ public final class BrokerServer implements Closeable {
       requestHandlers.awaitTermination(5, TimeUnit.SECONDS);
       scheduler.awaitTermination(5, TimeUnit.SECONDS);
       cleaner.awaitTermination(5, TimeUnit.SECONDS);
+      groupThread.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

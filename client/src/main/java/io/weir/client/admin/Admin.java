@@ -1,6 +1,7 @@
 package io.weir.client.admin;
 
 import io.weir.client.common.TopicPartition;
+import io.weir.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Cluster administration (Kafka's {@code Admin}), limited to what the brokers serve today:
- * metadata and offsets. Topic, config, quorum and group administration arrive with the
+ * metadata, offsets and consumer groups. Topic, config and quorum administration arrive with the
  * AdminService. Calls return at once; the futures complete on the admin's own thread.
  */
 public interface Admin extends AutoCloseable {
@@ -31,6 +32,19 @@ public interface Admin extends AutoCloseable {
   CompletableFuture<Map<String, TopicDescription>> describeTopics(Collection<String> topics);
 
   CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> listOffsets(Map<TopicPartition, OffsetSpec> specs);
+
+  /** Every group of the cluster, with its state. */
+  CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups();
+
+  CompletableFuture<Map<String, ConsumerGroupDescription>> describeConsumerGroups(Collection<String> groupIds);
+
+  /** Deletes empty groups with their offsets; fails with NON_EMPTY_GROUP or GROUP_ID_NOT_FOUND. */
+  CompletableFuture<Void> deleteConsumerGroups(Collection<String> groupIds);
+
+  CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId);
+
+  /** Sets committed offsets of a group without active members (UNKNOWN_MEMBER_ID otherwise). */
+  CompletableFuture<Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
 
   @Override
   void close();

@@ -8,6 +8,7 @@ import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
+import io.weir.client.consumer.OffsetAndMetadata;
 import io.weir.proto.v1.ErrorCode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** {@link Admin} over MetadataService and OffsetService; one thread runs the calls in order. */
+/** {@link Admin} over MetadataService, OffsetService and GroupService; one thread runs the calls in order. */
 final class WeirAdmin implements Admin {
   private final ChannelPool channels;
   private final Metadata metadata;
   private final OffsetLookup offsets;
+  private final GroupAdmin groups;
   private final long apiTimeoutMs;
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(r -> {
@@ -45,6 +47,7 @@ final class WeirAdmin implements Admin {
     this.metadata = new Metadata(config.getList(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG), channels,
         config.getLong(AdminClientConfig.METADATA_MAX_AGE_CONFIG), requestTimeoutMs, backoff);
     this.offsets = new OffsetLookup(metadata, channels, requestTimeoutMs, backoff);
+    this.groups = new GroupAdmin(metadata, channels, requestTimeoutMs, backoff);
   }
 
   private <T> CompletableFuture<T> call(Supplier<T> work) {
@@ -108,6 +111,44 @@ final class WeirAdmin implements Admin {
       offsets.listOffsets(request, deadline()).forEach((tp, r) ->
           out.put(tp, new ListOffsetsResultInfo(r.offset(), r.timestamp(), r.leaderEpoch() < 0 ? Optional.empty() : Optional.of(r.leaderEpoch()))));
       return out;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups() {
+    return call(() -> groups.listGroups(deadline()));
+  }
+
+  @Override
+  public CompletableFuture<Map<String, ConsumerGroupDescription>> describeConsumerGroups(Collection<String> groupIds) {
+    return call(() -> {
+      Map<String, ConsumerGroupDescription> out = new LinkedHashMap<>();
+      long deadline = deadline();
+      groupIds.forEach(id -> out.put(id, groups.describe(id, deadline)));
+      return out;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteConsumerGroups(Collection<String> groupIds) {
+    return call(() -> {
+      long deadline = deadline();
+      groupIds.forEach(id -> groups.delete(id, deadline));
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> listConsumerGroupOffsets(String groupId) {
+    return call(() -> groups.listOffsets(groupId, deadline()));
+  }
+
+  @Override
+  public CompletableFuture<Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> copy = Map.copyOf(offsets);
+    return call(() -> {
+      groups.alterOffsets(groupId, copy, deadline());
+      return null;
     });
   }
 

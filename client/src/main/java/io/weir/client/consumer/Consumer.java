@@ -8,18 +8,47 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
-/**
- * The consumer API of Kafka's {@code Consumer} that works with manual assignment. Group
- * membership ({@code subscribe}, commits) arrives with the group coordinator.
- */
+/** Kafka's {@code Consumer}: manual assignment or group subscription, positions and commits. */
 public interface Consumer<K, V> extends Closeable {
   void assign(Collection<TopicPartition> partitions);
 
   Set<TopicPartition> assignment();
 
-  /** Drops the assignment (Kafka's {@code unsubscribe} for manual assignment). */
+  /** The subscribed topics (for a pattern: those it matched so far). */
+  Set<String> subscription();
+
+  void subscribe(Collection<String> topics);
+
+  void subscribe(Collection<String> topics, ConsumerRebalanceListener listener);
+
+  void subscribe(Pattern pattern);
+
+  void subscribe(Pattern pattern, ConsumerRebalanceListener listener);
+
+  /** Leaves the group (after revoking) or drops the manual assignment. */
   void unsubscribe();
+
+  /** Commits the positions of every assigned partition and waits. */
+  void commitSync();
+
+  void commitSync(Duration timeout);
+
+  void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets);
+
+  void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout);
+
+  void commitAsync();
+
+  void commitAsync(OffsetCommitCallback callback);
+
+  void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback);
+
+  /** The group's committed offsets; partitions without one are absent. */
+  Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions);
+
+  Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout);
 
   ConsumerRecords<K, V> poll(Duration timeout);
 
@@ -54,4 +83,6 @@ public interface Consumer<K, V> extends Closeable {
   void close();
 
   void close(Duration timeout);
+
+  void close(CloseOptions options);
 }

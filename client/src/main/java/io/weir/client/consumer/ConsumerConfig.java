@@ -7,6 +7,7 @@ import io.weir.common.config.ConfigDef.Importance;
 import io.weir.common.config.ConfigDef.Range;
 import io.weir.common.config.ConfigDef.Type;
 import io.weir.common.config.ConfigDef.ValidString;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -28,6 +29,14 @@ public final class ConsumerConfig extends AbstractConfig {
   public static final String AUTO_OFFSET_RESET_CONFIG = "auto.offset.reset";
   public static final String CLIENT_RACK_CONFIG = "client.rack";
   public static final String CHECK_CRCS_CONFIG = "check.crcs";
+  public static final String GROUP_ID_CONFIG = "group.id";
+  public static final String GROUP_INSTANCE_ID_CONFIG = "group.instance.id";
+  public static final String SESSION_TIMEOUT_MS_CONFIG = "session.timeout.ms";
+  public static final String HEARTBEAT_INTERVAL_MS_CONFIG = "heartbeat.interval.ms";
+  public static final String MAX_POLL_INTERVAL_MS_CONFIG = "max.poll.interval.ms";
+  public static final String ENABLE_AUTO_COMMIT_CONFIG = "enable.auto.commit";
+  public static final String AUTO_COMMIT_INTERVAL_MS_CONFIG = "auto.commit.interval.ms";
+  public static final String PARTITION_ASSIGNMENT_STRATEGY_CONFIG = "partition.assignment.strategy";
 
   private static final ConfigDef DEF =
       CommonClientConfigs.withCommon(30_000)
@@ -52,7 +61,23 @@ public final class ConsumerConfig extends AbstractConfig {
           .define(CLIENT_RACK_CONFIG, Type.STRING, "", Importance.LOW,
               "the consumer's rack, so a broker can point it at a replica in the same rack")
           .define(CHECK_CRCS_CONFIG, Type.BOOLEAN, true, Importance.LOW,
-              "verify each fetched batch's CRC-32C");
+              "verify each fetched batch's CRC-32C")
+          .define(GROUP_ID_CONFIG, Type.STRING, "", Importance.HIGH,
+              "the consumer group; required for subscribe and commits")
+          .define(GROUP_INSTANCE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM,
+              "a static member's stable identity: a restart within session.timeout.ms causes no rebalance")
+          .define(SESSION_TIMEOUT_MS_CONFIG, Type.INT, 45_000, Range.atLeast(1), Importance.HIGH,
+              "a member not heard from for this long is removed from the group")
+          .define(HEARTBEAT_INTERVAL_MS_CONFIG, Type.INT, 3_000, Range.atLeast(1), Importance.HIGH,
+              "time between heartbeats to the group coordinator; below session.timeout.ms")
+          .define(MAX_POLL_INTERVAL_MS_CONFIG, Type.INT, 300_000, Range.atLeast(1), Importance.MEDIUM,
+              "longest time between polls before the member leaves the group; also its rebalance timeout")
+          .define(ENABLE_AUTO_COMMIT_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM,
+              "commit consumed positions from poll every auto.commit.interval.ms")
+          .define(AUTO_COMMIT_INTERVAL_MS_CONFIG, Type.INT, 5_000, Range.atLeast(0), Importance.LOW,
+              "time between automatic commits")
+          .define(PARTITION_ASSIGNMENT_STRATEGY_CONFIG, Type.LIST, List.of("range", "cooperative-sticky"), Importance.MEDIUM,
+              "assignors in order of preference: range, roundrobin, sticky, cooperative-sticky");
 
   public ConsumerConfig(Map<?, ?> props) {
     super(DEF, props);

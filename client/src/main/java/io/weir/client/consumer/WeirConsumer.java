@@ -10,6 +10,8 @@ import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
 import io.weir.client.common.serialization.Deserializer;
+import io.weir.client.consumer.assignor.ConsumerPartitionAssignor;
+import io.weir.client.consumer.internals.ConsumerCoordinator;
 import io.weir.client.consumer.internals.Fetcher;
 import io.weir.client.consumer.internals.SubscriptionState;
 import java.time.Duration;
@@ -19,22 +21,32 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Kafka's consumer over Weir's gRPC protocol, with manual assignment. Not thread-safe, like
- * Kafka's: one thread uses it, others may only call {@link #wakeup()}; concurrent use throws
- * {@link ConcurrentModificationException}.
+ * Kafka's consumer over Weir's gRPC protocol, with manual assignment or group subscription. Not
+ * thread-safe, like Kafka's: one thread uses it, others may only call {@link #wakeup()};
+ * concurrent use throws {@link ConcurrentModificationException}.
  *
- * <p>A poll: initialise missing positions (seam: a group coordinator fills them from committed
- * offsets first), hand out buffered records, and keep one fetch in flight per broker.
+ * <p>A poll: group work (auto-commit, join/sync, rebalance callbacks) when a {@code group.id} is
+ * set, initialise missing positions (committed offsets first, then {@code auto.offset.reset}),
+ * hand out buffered records, and keep one fetch in flight per broker.
  */
 public final class WeirConsumer<K, V> implements Consumer<K, V> {
   private static final long NO_CURRENT_THREAD = -1L;
+  private static final ConsumerRebalanceListener NO_OP_LISTENER = new ConsumerRebalanceListener() {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+  };
   /** Room for protobuf framing around a full fetch response. */
   private static final int RESPONSE_OVERHEAD = 1 << 20;
 
@@ -46,6 +58,7 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
   private final OffsetLookup offsets;
   private final SubscriptionState subscriptions;
   private final Fetcher<K, V> fetcher;
+  private final ConsumerCoordinator coordinator; // null without group.id
   private final int maxPollRecords;
   private final long defaultApiTimeoutMs;
   private final long retryBackoffMs;
@@ -98,6 +111,43 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
             retryBackoffMs,
             metadataMaxAgeMs,
             config.getBoolean(ConsumerConfig.CHECK_CRCS_CONFIG)));
+    this.coordinator = coordinator(config, metadataMaxAgeMs, requestTimeoutMs);
+  }
+
+  private ConsumerCoordinator coordinator(ConsumerConfig config, long metadataMaxAgeMs, int requestTimeoutMs) {
+    String groupId = config.getString(ConsumerConfig.GROUP_ID_CONFIG);
+    if (groupId == null || groupId.isEmpty()) {
+      return null;
+    }
+    String instanceId = config.getString(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    int sessionTimeoutMs = config.getInt(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+    int heartbeatIntervalMs = config.getInt(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
+    if (heartbeatIntervalMs >= sessionTimeoutMs) {
+      throw new ConfigException(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatIntervalMs,
+          "must be lower than session.timeout.ms (" + sessionTimeoutMs + ")");
+    }
+    return new ConsumerCoordinator(
+        new ConsumerCoordinator.Settings(groupId,
+            instanceId == null || instanceId.isEmpty() ? Optional.empty() : Optional.of(instanceId),
+            config.getString(ConsumerConfig.CLIENT_ID_CONFIG),
+            sessionTimeoutMs,
+            config.getInt(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+            heartbeatIntervalMs,
+            retryBackoffMs,
+            requestTimeoutMs,
+            config.getBoolean(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG),
+            config.getInt(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG),
+            metadataMaxAgeMs),
+        ConsumerPartitionAssignor.forNames(config.getList(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG)),
+        metadata, channels, subscriptions);
+  }
+
+  private ConsumerCoordinator requireGroup(String operation) {
+    if (coordinator == null) {
+      throw new InvalidGroupIdException("To use the group management or offset commit APIs (" + operation
+          + "), you must provide a valid group.id in the consumer configuration.");
+    }
+    return coordinator;
   }
 
   private static <T> Deserializer<T> required(ConsumerConfig config, String key) {
@@ -131,6 +181,9 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
   public void assign(Collection<TopicPartition> partitions) {
     acquire();
     try {
+      if (coordinator != null && coordinator.isSubscribed()) {
+        throw new IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+      }
       for (TopicPartition tp : partitions) {
         if (tp == null || tp.topic().isBlank()) {
           throw new IllegalArgumentException("Topic partitions to assign to cannot have null or empty topic");
@@ -155,20 +208,166 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
   }
 
   @Override
+  public Set<String> subscription() {
+    acquire();
+    try {
+      return coordinator == null ? Set.of() : coordinator.subscription();
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void subscribe(Collection<String> topics) {
+    subscribe(topics, NO_OP_LISTENER);
+  }
+
+  @Override
+  public void subscribe(Collection<String> topics, ConsumerRebalanceListener listener) {
+    acquire();
+    try {
+      ConsumerCoordinator group = requireGroup("subscribe");
+      if (topics.isEmpty()) {
+        unsubscribe();
+        return;
+      }
+      for (String t : topics) {
+        if (t == null || t.isBlank()) {
+          throw new IllegalArgumentException("Topic collection to subscribe to cannot contain null or empty topic");
+        }
+      }
+      checkNotAssigned();
+      group.subscribe(topics, listener == null ? NO_OP_LISTENER : listener);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void subscribe(Pattern pattern) {
+    subscribe(pattern, NO_OP_LISTENER);
+  }
+
+  @Override
+  public void subscribe(Pattern pattern, ConsumerRebalanceListener listener) {
+    acquire();
+    try {
+      ConsumerCoordinator group = requireGroup("subscribe");
+      if (pattern == null || pattern.pattern().isEmpty()) {
+        throw new IllegalArgumentException("Topic pattern to subscribe to cannot be " + (pattern == null ? "null" : "empty"));
+      }
+      checkNotAssigned();
+      group.subscribe(pattern, listener == null ? NO_OP_LISTENER : listener);
+    } finally {
+      release();
+    }
+  }
+
+  private void checkNotAssigned() {
+    if (!coordinator.isSubscribed() && !subscriptions.assignedPartitions().isEmpty()) {
+      throw new IllegalStateException("Subscription to topics, partitions and pattern are mutually exclusive");
+    }
+  }
+
+  @Override
   public void unsubscribe() {
-    assign(List.of());
+    acquire();
+    try {
+      if (coordinator != null) {
+        coordinator.unsubscribe(System.currentTimeMillis() + defaultApiTimeoutMs);
+      }
+      subscriptions.assign(List.of());
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void commitSync() {
+    commitSync(Duration.ofMillis(defaultApiTimeoutMs));
+  }
+
+  @Override
+  public void commitSync(Duration timeout) {
+    acquire();
+    try {
+      ConsumerCoordinator group = requireGroup("commitSync");
+      group.commitSync(group.allConsumed(), System.currentTimeMillis() + timeout.toMillis());
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+    commitSync(offsets, Duration.ofMillis(defaultApiTimeoutMs));
+  }
+
+  @Override
+  public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+    acquire();
+    try {
+      requireGroup("commitSync").commitSync(Map.copyOf(offsets), System.currentTimeMillis() + timeout.toMillis());
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void commitAsync() {
+    commitAsync(null);
+  }
+
+  @Override
+  public void commitAsync(OffsetCommitCallback callback) {
+    acquire();
+    try {
+      ConsumerCoordinator group = requireGroup("commitAsync");
+      group.commitAsync(group.allConsumed(), callback);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
+    acquire();
+    try {
+      requireGroup("commitAsync").commitAsync(offsets, callback);
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions) {
+    return committed(partitions, Duration.ofMillis(defaultApiTimeoutMs));
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions, Duration timeout) {
+    acquire();
+    try {
+      return requireGroup("committed").committed(partitions, System.currentTimeMillis() + timeout.toMillis());
+    } finally {
+      release();
+    }
   }
 
   @Override
   public ConsumerRecords<K, V> poll(Duration timeout) {
     acquire();
     try {
-      if (subscriptions.assignedPartitions().isEmpty()) {
+      boolean subscribed = coordinator != null && coordinator.isSubscribed();
+      if (!subscribed && subscriptions.assignedPartitions().isEmpty()) {
         throw new IllegalStateException("Consumer is not subscribed to any topics or assigned any partitions");
       }
       long deadline = System.currentTimeMillis() + Math.max(0, timeout.toMillis());
       do {
         maybeThrowWakeup();
+        if (coordinator != null) {
+          coordinator.poll(deadline);
+        }
         metadata.maybeRefresh(System.currentTimeMillis());
         updateFetchPositions(deadline);
         Map<TopicPartition, List<ConsumerRecord<K, V>>> records = fetcher.collectFetch(maxPollRecords);
@@ -204,6 +403,9 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
    * what remains falls back to {@code auto.offset.reset} here.
    */
   private void updateFetchPositions(long deadlineMs) {
+    if (coordinator != null) {
+      coordinator.refreshCommittedOffsetsIfNeeded(deadlineMs);
+    }
     List<TopicPartition> missing = subscriptions.partitionsNeedingPosition();
     if (!missing.isEmpty() && subscriptions.defaultResetStrategy() == OffsetResetStrategy.NONE) {
       throw new NoOffsetForPartitionException(Set.copyOf(missing));
@@ -368,14 +570,24 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
     close(Duration.ofSeconds(30));
   }
 
-  /** Nothing is pending in assign mode, so close releases resources at once. */
+  /** Auto-commits, revokes and leaves the group (static members stay), then releases resources. */
   @Override
   public void close(Duration timeout) {
+    close(new CloseOptions(Optional.of(timeout), CloseOptions.GroupMembershipOperation.DEFAULT));
+  }
+
+  /** Idempotent, as in Kafka. */
+  @Override
+  public void close(CloseOptions options) {
     if (closed) {
       return;
     }
     acquire();
     try {
+      if (coordinator != null) {
+        long timeoutMs = options.timeout().orElse(Duration.ofSeconds(30)).toMillis();
+        coordinator.close(System.currentTimeMillis() + timeoutMs, options.groupMembershipOperation());
+      }
       closed = true;
       channels.close();
       keyDeserializer.close();

@@ -15,6 +15,7 @@ import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.CreateTopicResult;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
+import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.PartitionRegistration;
@@ -24,9 +25,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +47,7 @@ public final class WeirCluster implements AutoCloseable {
   private final List<BrokerServer> brokers = new ArrayList<>();
   private final Map<Integer, Long> brokerEpochs = new HashMap<>(); // controller thread
   private MetadataImage image = MetadataImage.EMPTY; // controller thread
+  private final Set<Integer> killed = ConcurrentHashMap.newKeySet(); // written by the controller thread
   private long nowMs = 1_000_000; // controller thread: the controller's clock, moved to fence brokers
 
   public WeirCluster(Path dir, int size) {
@@ -73,7 +77,9 @@ public final class WeirCluster implements AutoCloseable {
     if (!result.records().isEmpty()) {
       image = image.apply(result.records(), image.offset() + result.records().size());
       for (BrokerServer b : brokers) {
-        b.onMetadataUpdate(image);
+        if (!killed.contains(b.nodeId())) {
+          b.onMetadataUpdate(image);
+        }
       }
     }
     return result.response();
@@ -109,8 +115,20 @@ public final class WeirCluster implements AutoCloseable {
   }
 
   private AutoTopicCreator topicCreator() {
-    return name -> CompletableFuture.runAsync(
-        () -> commit(logic.createTopics(image, List.of(CreatableTopic.withDefaults(name)), false)), controllerThread);
+    return new AutoTopicCreator() {
+      @Override
+      public CompletableFuture<Void> createTopic(String name) {
+        return CompletableFuture.runAsync(
+            () -> commit(logic.createTopics(image, List.of(CreatableTopic.withDefaults(name)), false)), controllerThread);
+      }
+
+      @Override
+      public CompletableFuture<Void> createTopic(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+        return CompletableFuture.runAsync(
+            () -> commit(logic.createTopics(image, List.of(new CreatableTopic(name, partitions, replicationFactor, configs)), false)),
+            controllerThread);
+      }
+    };
   }
 
   public void createTopic(String name, int partitions, int replicationFactor) {
@@ -161,18 +179,40 @@ public final class WeirCluster implements AutoCloseable {
     });
   }
 
+  /** Kills the broker (no clean shutdown of its group memberships) and lets its session run out. */
+  public void kill(int id) {
+    onController(() -> killed.add(id));
+    broker(id).close();
+    fence(id);
+  }
+
+  /** The configs the controller holds for the topic (empty if none). */
+  public Map<String, String> topicConfigs(String topic) {
+    return onController(() -> image.configs().configs(ConfigResource.topic(topic)));
+  }
+
+  /** The number of partitions of the topic in the controller's image (0 if it does not exist). */
+  public int partitionCount(String topic) {
+    return onController(() -> {
+      var t = image.topics().topic(topic);
+      return t == null ? 0 : t.partitions().size();
+    });
+  }
+
   public BrokerServer broker(int id) {
     return brokers.get(id - 1);
   }
 
   public String bootstrapServers() {
-    return brokers.stream().map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
+    return brokers.stream().filter(b -> !killed.contains(b.nodeId())).map(b -> "127.0.0.1:" + b.port()).collect(Collectors.joining(","));
   }
 
   @Override
   public void close() {
     for (BrokerServer b : brokers) {
-      b.close();
+      if (!killed.contains(b.nodeId())) {
+        b.close();
+      }
     }
     controllerThread.shutdownNow();
   }
