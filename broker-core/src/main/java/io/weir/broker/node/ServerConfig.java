@@ -11,6 +11,7 @@ import static io.weir.common.config.ConfigDef.Type.LONG;
 import static io.weir.common.config.ConfigDef.Type.STRING;
 
 import io.weir.broker.BrokerConfig;
+import io.weir.broker.group.GroupConfig;
 import io.weir.common.config.Config;
 import io.weir.common.config.ConfigDef;
 import io.weir.common.config.ConfigDef.Range;
@@ -73,6 +74,14 @@ public final class ServerConfig {
   public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
   public static final String NUM_IO_THREADS = "num.io.threads";
   public static final String PRODUCER_SNAPSHOT_INTERVAL_MS = "producer.snapshot.interval.ms";
+  public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+  public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+  public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+  public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+  public static final String OFFSETS_COMMIT_TIMEOUT_MS = "offsets.commit.timeout.ms";
+  public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+  public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+  public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
 
   /** The name of the directory, inside the metadata log dir, that holds the Raft log (RocksDB). */
   static final String METADATA_DIR_NAME = LogManager.METADATA_DIR_NAME;
@@ -154,6 +163,22 @@ public final class ServerConfig {
       .define(NUM_IO_THREADS, INT, 8, Range.atLeast(1), HIGH, "Request handler threads.")
       .define(PRODUCER_SNAPSHOT_INTERVAL_MS, LONG, 60_000L, Range.atLeast(1), LOW,
           "How often producer state is snapshotted, bounding the replay after a restart.")
+      .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, 50, Range.atLeast(1), HIGH,
+          "Partitions of __consumer_offsets, fixed when the topic is first created.")
+      .define(OFFSETS_TOPIC_REPLICATION_FACTOR, INT, 3, Range.between(1, Short.MAX_VALUE), HIGH,
+          "Replication factor of __consumer_offsets, capped at the live brokers when it is created.")
+      .define(OFFSETS_RETENTION_MINUTES, INT, 10080, Range.atLeast(1), HIGH,
+          "How long the committed offsets of an empty group are kept.")
+      .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, LONG, 600_000L, Range.atLeast(1), HIGH,
+          "How often expired offsets are looked for.")
+      .define(OFFSETS_COMMIT_TIMEOUT_MS, INT, 5000, Range.atLeast(1), HIGH,
+          "How long an offset commit waits for the replicas of its __consumer_offsets partition.")
+      .define(GROUP_MIN_SESSION_TIMEOUT_MS, INT, 6000, MEDIUM,
+          "The smallest session.timeout.ms a consumer may ask for.")
+      .define(GROUP_MAX_SESSION_TIMEOUT_MS, INT, 1_800_000, MEDIUM,
+          "The largest session.timeout.ms a consumer may ask for.")
+      .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3000, Range.atLeast(0), MEDIUM,
+          "How long the first rebalance of an empty group waits for more members to join.")
       .define(QuorumConfig.ELECTION_TIMEOUT_MS, LONG, 1000L, Range.atLeast(1), MEDIUM,
           "Raft election timeout; a leader not hearing a majority this long steps down.")
       .define(QuorumConfig.FETCH_TIMEOUT_MS, LONG, 2000L, Range.atLeast(1), MEDIUM,
@@ -444,10 +469,23 @@ public final class ServerConfig {
           values.getLong(LOG_RETENTION_CHECK_INTERVAL_MS),
           values.getLong(LOG_CLEANER_BACKOFF_MS),
           values.getLong(PRODUCER_SNAPSHOT_INTERVAL_MS),
-          defaultLogConfig());
+          defaultLogConfig(),
+          groupConfig());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
+  }
+
+  private GroupConfig groupConfig() {
+    return new GroupConfig(
+        values.getInt(OFFSETS_TOPIC_NUM_PARTITIONS),
+        (short) values.getInt(OFFSETS_TOPIC_REPLICATION_FACTOR),
+        minutesToMs(values.getInt(OFFSETS_RETENTION_MINUTES)),
+        values.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS),
+        values.getInt(GROUP_MIN_SESSION_TIMEOUT_MS),
+        values.getInt(GROUP_MAX_SESSION_TIMEOUT_MS),
+        values.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS),
+        values.getInt(OFFSETS_COMMIT_TIMEOUT_MS));
   }
 
   private LogConfig defaultLogConfig() {

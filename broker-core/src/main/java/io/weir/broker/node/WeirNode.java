@@ -21,8 +21,6 @@ import io.weir.proto.v1.AllocateProducerIdsRequest;
 import io.weir.proto.v1.AllocateProducerIdsResponse;
 import io.weir.proto.v1.AlterPartitionRequest;
 import io.weir.proto.v1.AlterPartitionResponse;
-import io.weir.proto.v1.CreatableTopic;
-import io.weir.proto.v1.CreateTopicsRequest;
 import io.weir.proto.v1.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,9 +133,7 @@ public final class WeirNode implements AutoCloseable {
       return new ProducerIdsBlock(error(r.getErrorCode(), r.getErrorMessage()), r.getProducerIdStart(),
           r.getProducerIdLen());
     }, controllerCalls);
-    AutoTopicCreator topicCreator = name -> CompletableFuture.runAsync(() -> client.createTopics(
-        CreateTopicsRequest.newBuilder().addTopics(CreatableTopic.newBuilder().setName(name)
-            .setNumPartitions(-1).setReplicationFactor(-1)).build()), controllerCalls);
+    AutoTopicCreator topicCreator = new ControllerTopicCreator(client, controllerCalls);
     ServerConfig.Listener listener = config.brokerListener();
     BrokerConfig brokerConfig = config.brokerConfig();
     broker = new BrokerServer(brokerConfig, config.logDirs().get(0), bindHost(listener), listener.port(),

@@ -76,6 +76,18 @@ class ServerConfigTest {
   }
 
   @Test
+  void groupCoordinatorKeysReachTheGroupConfig() {
+    ServerConfig c = ServerConfig.fromProperties(with(combined(),
+        "offsets.topic.num.partitions", "8", "offsets.topic.replication.factor", "2",
+        "offsets.retention.minutes", "60", "group.initial.rebalance.delay.ms", "0"));
+    assertEquals(8, c.brokerConfig().groupConfig().offsetsTopicNumPartitions());
+    assertEquals(2, c.brokerConfig().groupConfig().offsetsTopicReplicationFactor());
+    assertEquals(3_600_000L, c.brokerConfig().groupConfig().offsetsRetentionMs());
+    assertEquals(0, c.brokerConfig().groupConfig().groupInitialRebalanceDelayMs());
+    assertEquals(50, ServerConfig.fromProperties(combined()).brokerConfig().groupConfig().offsetsTopicNumPartitions());
+  }
+
+  @Test
   void retentionMsWinsOverMinutesAndHours() {
     ServerConfig c = ServerConfig.fromProperties(with(combined(),
         "log.retention.ms", "1000", "log.retention.minutes", "5", "log.retention.hours", "2"));
@@ -101,6 +113,8 @@ class ServerConfigTest {
         Arguments.of(with(combined(), "node.id", null), "Missing required configuration \"node.id\""),
         Arguments.of(with(combined(), "node.id", "-1"), "Invalid value -1 for configuration node.id"),
         Arguments.of(with(combined(), "node.id", "one"), "Invalid value one for configuration node.id"),
+        Arguments.of(with(combined(), "offsets.topic.num.partitions", "0"),
+            "Invalid value 0 for configuration offsets.topic.num.partitions: Value must be at least 1"),
         Arguments.of(with(combined(), "process.roles", "broker,gateway"),
             "configuration process.roles: Invalid value gateway; valid values are broker, controller"),
         Arguments.of(with(combined(), "process.roles", ""), "for configuration process.roles: Empty list"),

@@ -21,10 +21,15 @@ final class ThreadLeakCheck {
     });
   }
 
-  /** gRPC's process-wide event loops and timers, the common pool and Awaitility's poller outlive any one node. */
+  /**
+   * gRPC's process-wide event loops and timers, the common pool and Awaitility's poller outlive any
+   * one node; so does the JDK's "process reaper", left by the libc probe RocksDB runs (ldd) the
+   * first time its native library loads in the JVM.
+   */
   private static boolean sharedByTheJvm(String name) {
     return name.startsWith("grpc-default-worker") || name.startsWith("grpc-nio-worker")
         || name.startsWith("grpc-shared-destroyer") || name.startsWith("ForkJoinPool.commonPool")
-        || name.startsWith("grpc-timer") || name.equals("Attach Listener") || name.startsWith("awaitility");
+        || name.startsWith("grpc-timer") || name.equals("Attach Listener") || name.startsWith("awaitility")
+        || name.equals("process reaper");
   }
 }
