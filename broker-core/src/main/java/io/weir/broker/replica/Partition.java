@@ -590,6 +590,30 @@ public final class Partition {
 
   public record OffsetAndTimestamp(long offset, long timestamp, int leaderEpoch) {}
 
+  // ---- DeleteRecords ----
+
+  /**
+   * Kafka's DeleteRecords on the leader: moves the log start offset to {@code offset} (-1: the high
+   * watermark), never past the high watermark, so only records every in-sync replica holds go.
+   * Followers move theirs when their next fetch reports the leader's. Returns the log start offset
+   * afterwards (Kafka's low watermark).
+   */
+  public long deleteRecordsOnLeader(long offset) {
+    LeaderAndIsr s = state;
+    if (!s.isLeader()) {
+      throw notLeader(s);
+    }
+    long hw = highWatermark;
+    long target = offset == -1 ? hw : offset;
+    if (target < 0 || target > hw) {
+      throw new ApiException(ErrorCode.OFFSET_OUT_OF_RANGE, "cannot delete the records of " + tp
+          + " before offset " + offset + ": it must lie between 0 and the high watermark " + hw
+          + ", or be -1 for the high watermark");
+    }
+    log.maybeIncrementLogStartOffset(target);
+    return log.logStartOffset();
+  }
+
   private ApiException notLeader(LeaderAndIsr s) {
     return new ApiException(
         ErrorCode.NOT_LEADER_OR_FOLLOWER,

@@ -33,6 +33,14 @@ public interface Admin extends AutoCloseable {
 
   CompletableFuture<Map<TopicPartition, ListOffsetsResultInfo>> listOffsets(Map<TopicPartition, OffsetSpec> specs);
 
+  /**
+   * Kafka's DeleteRecords: each partition's log start offset moves up to the given offset (-1: the
+   * high watermark), so consumers can no longer read below it; offsets never change. Completes with
+   * each partition's log start offset afterwards (its low watermark); fails with OFFSET_OUT_OF_RANGE
+   * for an offset past the high watermark.
+   */
+  CompletableFuture<Map<TopicPartition, Long>> deleteRecords(Map<TopicPartition, Long> beforeOffsets);
+
   /** Every group of the cluster, with its state. */
   CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups();
 

@@ -115,6 +115,12 @@ final class WeirAdmin implements Admin {
   }
 
   @Override
+  public CompletableFuture<Map<TopicPartition, Long>> deleteRecords(Map<TopicPartition, Long> beforeOffsets) {
+    Map<TopicPartition, Long> copy = Map.copyOf(beforeOffsets);
+    return call(() -> offsets.deleteRecords(copy, deadline()));
+  }
+
+  @Override
   public CompletableFuture<Collection<ConsumerGroupListing>> listConsumerGroups() {
     return call(() -> groups.listGroups(deadline()));
   }
