@@ -44,6 +44,11 @@ final class ProduceCommand extends ClientCommand {
   @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Read lines from FILE instead of stdin.")
   Path file;
 
+  /** Reading the process's stdin, for a command line built without {@link Weir#commandLine}. */
+  ProduceCommand() {
+    this(System.in);
+  }
+
   ProduceCommand(InputStream stdin) {
     this.stdin = stdin;
   }

@@ -162,8 +162,8 @@ class ClientCommandsTest {
 
     Run produceUnknown = runWithInput("x\n", withBootstrap("produce", "nope", "--request-timeout-ms", "1500"));
     assertEquals(1, produceUnknown.code());
-    assertTrue(produceUnknown.err().startsWith("weir produce: 1 of 1 records were not acknowledged: "),
-        produceUnknown.err());
+    assertEquals("weir produce: 1 of 1 records were not acknowledged: Topic nope not present in metadata after 1500 ms.",
+        produceUnknown.err().strip());
   }
 
   @Test
@@ -172,8 +172,8 @@ class ClientCommandsTest {
     Run r = assertTimeoutPreemptively(WAIT, () -> runWithInput("",
         "topic", "list", "-b", nowhere, "--request-timeout-ms", "1500"));
     assertEquals(1, r.code());
-    assertTrue(r.err().startsWith("weir topic list: "), r.err());
-    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertEquals("weir topic list: could not fetch metadata from any of " + nowhere + " or the known brokers",
+        r.err().strip());
   }
 
   @Test
