@@ -1,5 +1,6 @@
 package io.weir.broker;
 
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -89,6 +91,24 @@ public final class BrokerServer implements Closeable {
       ProducerIdBlockSource producerIdBlocks,
       AutoTopicCreator topicCreator,
       Function<Endpoint, LeaderEndpoint> leaderEndpoints) {
+    this(config, logDir, host, port, alterPartitionManager, producerIdBlocks, topicCreator, leaderEndpoints,
+        cache -> List.of());
+  }
+
+  /**
+   * @param extraServices services the node adds on the client listener (the AdminService), given
+   *     this broker's metadata cache
+   */
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator,
+      Function<Endpoint, LeaderEndpoint> leaderEndpoints,
+      Function<MetadataCache, List<BindableService>> extraServices) {
     this.config = config;
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
@@ -136,7 +156,7 @@ public final class BrokerServer implements Closeable {
     this.requestHandlers =
         Executors.newFixedThreadPool(
             config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
-    this.server =
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(requestHandlers)
             .maxInboundMessageSize(maxMessage)
@@ -146,8 +166,9 @@ public final class BrokerServer implements Closeable {
             .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))
             .addService(new OffsetServiceImpl(replicaManager))
             .addService(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator))
-            .addService(health.getHealthService())
-            .build();
+            .addService(health.getHealthService());
+    extraServices.apply(metadataCache).forEach(builder::addService);
+    this.server = builder.build();
   }
 
   /** Binds the listener and starts maintenance; returns the bound port (useful with port 0). */

@@ -1,5 +1,6 @@
 package io.weir.tools;
 
+import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Weir.Version.class,
     description = "Weir: a distributed, replicated commit log in the Kafka model.",
-    subcommands = {ServerCommand.class, StorageCommand.class, CommandLine.HelpCommand.class})
+    footer = {"", "Quickstart:", "  weir server &", "  weir topic create demo -p 3", "  echo hello | weir produce demo",
+        "  weir consume demo --from-beginning -n 1"},
+    subcommands = {ServerCommand.class, StorageCommand.class, TopicCommand.class, ProduceCommand.class,
+        ConsumeCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -29,7 +34,30 @@ public final class Weir implements Callable<Integer> {
     }
   }
 
+  /**
+   * The command line with {@code stdin} as {@code weir produce}'s input; a wrong or missing flag is
+   * one line on stderr and exit code 2.
+   */
+  static CommandLine commandLine(InputStream stdin) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory = new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        return cls == ProduceCommand.class ? cls.cast(new ProduceCommand(stdin)) : defaults.create(cls);
+      }
+    };
+    CommandLine cl = new CommandLine(new Weir(), factory);
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine failed = e.getCommandLine();
+      failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+          + " (see " + failed.getCommandSpec().qualifiedName() + " --help)");
+      failed.getErr().flush();
+      return failed.getCommandSpec().exitCodeOnInvalidInput();
+    });
+    return cl;
+  }
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Weir()).execute(args));
+    System.exit(commandLine(System.in).execute(args));
   }
 }

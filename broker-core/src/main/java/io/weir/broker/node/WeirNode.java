@@ -3,6 +3,7 @@ package io.weir.broker.node;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.BrokerServer;
 import io.weir.broker.NamedThreadFactory;
+import io.weir.broker.admin.AdminServiceImpl;
 import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.metadata.AutoTopicCreator;
 import io.weir.broker.producer.ProducerIdBlockSource;
@@ -137,7 +138,8 @@ public final class WeirNode implements AutoCloseable {
     ServerConfig.Listener listener = config.brokerListener();
     BrokerConfig brokerConfig = config.brokerConfig();
     broker = new BrokerServer(brokerConfig, config.logDirs().get(0), bindHost(listener), listener.port(),
-        alterPartition, producerIds, topicCreator, leaderEndpoints);
+        alterPartition, producerIds, topicCreator, leaderEndpoints,
+        cache -> List.of(new AdminServiceImpl(client, cache, clusterId)));
     started.add(broker);
     BrokerMetadataPublisher publisher = new BrokerMetadataPublisher(broker);
     started.add(publisher);

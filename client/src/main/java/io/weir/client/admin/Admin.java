@@ -4,15 +4,18 @@ import io.weir.client.common.TopicPartition;
 import io.weir.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Cluster administration (Kafka's {@code Admin}), limited to what the brokers serve today:
- * metadata, offsets and consumer groups. Topic, config and quorum administration arrive with the
- * AdminService. Calls return at once; the futures complete on the admin's own thread.
+ * Cluster administration (Kafka's {@code Admin}): metadata, offsets, records and consumer groups
+ * from the brokers; topic, config, leader and quorum administration through the brokers'
+ * AdminService (which forwards to the active controller). Errors fail the future with an {@code
+ * ApiException} carrying Kafka's code and message. Calls return at once; the futures complete on the
+ * admin's own thread.
  */
 public interface Admin extends AutoCloseable {
   static Admin create(Properties props) {
@@ -53,6 +56,33 @@ public interface Admin extends AutoCloseable {
 
   /** Sets committed offsets of a group without active members (UNKNOWN_MEMBER_ID otherwise). */
   CompletableFuture<Void> alterConsumerGroupOffsets(String groupId, Map<TopicPartition, OffsetAndMetadata> offsets);
+
+  /** The cluster through the AdminService: every registered broker with its rack and fenced state. */
+  CompletableFuture<BrokerDescription> describeBrokers();
+
+  /** Creates the topics; completes with their ids, or fails with the first topic's error. */
+  CompletableFuture<Map<String, String>> createTopics(Collection<NewTopic> topics);
+
+  CompletableFuture<Void> deleteTopics(Collection<String> topics);
+
+  /** Raises each topic's partition count to the given total. */
+  CompletableFuture<Void> createPartitions(Map<String, Integer> totalCounts);
+
+  /** The configs of one topic ({@code broker == false}) or one broker id. */
+  CompletableFuture<List<ConfigEntry>> describeConfigs(boolean broker, String name);
+
+  /** Sets and deletes configs of one topic or broker, atomically on the controller. */
+  CompletableFuture<Void> incrementalAlterConfigs(boolean broker, String name, Map<String, String> set,
+      Collection<String> delete);
+
+  /**
+   * Preferred leader election on the given partitions, or every partition when empty; completes
+   * with the partitions whose leader changed (a partition already led by its preferred replica is
+   * not an error).
+   */
+  CompletableFuture<Set<TopicPartition>> electPreferredLeaders(Collection<TopicPartition> partitions);
+
+  CompletableFuture<QuorumDescription> describeQuorum();
 
   @Override
   void close();

@@ -9,11 +9,39 @@ import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
 import io.weir.client.consumer.OffsetAndMetadata;
+import io.weir.proto.v1.AdminServiceGrpc;
+import io.weir.proto.v1.AlterConfigOpType;
+import io.weir.proto.v1.ConfigResourceRef;
+import io.weir.proto.v1.ConfigResourceType;
+import io.weir.proto.v1.CreatableTopic;
+import io.weir.proto.v1.CreatableTopicResult;
+import io.weir.proto.v1.CreatePartitionsRequest;
+import io.weir.proto.v1.CreatePartitionsResponse;
+import io.weir.proto.v1.CreateTopicsRequest;
+import io.weir.proto.v1.CreateTopicsResponse;
+import io.weir.proto.v1.DeleteTopicsRequest;
+import io.weir.proto.v1.DeleteTopicsResponse;
+import io.weir.proto.v1.DescribeClusterRequest;
+import io.weir.proto.v1.DescribeClusterResponse;
+import io.weir.proto.v1.DescribeConfigsRequest;
+import io.weir.proto.v1.DescribeConfigsResponse;
+import io.weir.proto.v1.DescribeConfigsResult;
+import io.weir.proto.v1.DescribeQuorumRequest;
+import io.weir.proto.v1.DescribeQuorumResponse;
+import io.weir.proto.v1.ElectLeadersRequest;
+import io.weir.proto.v1.ElectLeadersResponse;
+import io.weir.proto.v1.ElectionType;
 import io.weir.proto.v1.ErrorCode;
+import io.weir.proto.v1.IncrementalAlterConfigsRequest;
+import io.weir.proto.v1.IncrementalAlterConfigsResponse;
+import io.weir.proto.v1.PartitionResult;
+import io.weir.proto.v1.ReplicaState;
+import io.weir.proto.v1.TopicPartitionRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +53,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-/** {@link Admin} over MetadataService, OffsetService and GroupService; one thread runs the calls in order. */
+/**
+ * {@link Admin} over MetadataService, OffsetService, GroupService and AdminService; one thread runs
+ * the calls in order.
+ */
 final class WeirAdmin implements Admin {
   private final ChannelPool channels;
   private final Metadata metadata;
@@ -112,6 +143,143 @@ final class WeirAdmin implements Admin {
           out.put(tp, new ListOffsetsResultInfo(r.offset(), r.timestamp(), r.leaderEpoch() < 0 ? Optional.empty() : Optional.of(r.leaderEpoch()))));
       return out;
     });
+  }
+
+  /** A stub to any known broker (the bootstrap list on first use), with the request deadline. */
+  private AdminServiceGrpc.AdminServiceBlockingStub adminStub() {
+    Cluster c = metadata.refresh(Set.of(), deadline());
+    Node n = c.nodes().values().iterator().next();
+    return AdminServiceGrpc.newBlockingStub(channels.channel(n.host(), n.port()))
+        .withDeadlineAfter(apiTimeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  private static void check(ErrorCode code, String message) {
+    if (code != ErrorCode.NONE) {
+      throw new ApiException(code, message);
+    }
+  }
+
+  @Override
+  public CompletableFuture<BrokerDescription> describeBrokers() {
+    return call(() -> {
+      DescribeClusterResponse r = adminStub().describeCluster(DescribeClusterRequest.getDefaultInstance());
+      check(r.getErrorCode(), r.getErrorMessage());
+      return new BrokerDescription(r.getClusterId(), r.getControllerId(), r.getBrokersList().stream()
+          .map(b -> new BrokerDescription.Broker(b.getBrokerId(), b.getHost(), b.getPort(), b.getRack(), b.getFenced()))
+          .toList());
+    });
+  }
+
+  @Override
+  public CompletableFuture<Map<String, String>> createTopics(Collection<NewTopic> topics) {
+    CreateTopicsRequest.Builder req = CreateTopicsRequest.newBuilder();
+    topics.forEach(t -> req.addTopics(CreatableTopic.newBuilder().setName(t.name())
+        .setNumPartitions(t.numPartitions()).setReplicationFactor(t.replicationFactor()).putAllConfigs(t.configs())));
+    return call(() -> {
+      CreateTopicsResponse r = adminStub().createTopics(req.build());
+      check(r.getErrorCode(), r.getErrorMessage());
+      Map<String, String> ids = new LinkedHashMap<>();
+      for (CreatableTopicResult t : r.getTopicsList()) {
+        check(t.getErrorCode(), t.getErrorMessage());
+        ids.put(t.getName(), t.getTopicId());
+      }
+      return ids;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteTopics(Collection<String> topics) {
+    DeleteTopicsRequest req = DeleteTopicsRequest.newBuilder().addAllNames(topics).build();
+    return call(() -> {
+      DeleteTopicsResponse r = adminStub().deleteTopics(req);
+      check(r.getErrorCode(), r.getErrorMessage());
+      r.getTopicsList().forEach(t -> check(t.getErrorCode(), t.getErrorMessage()));
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> createPartitions(Map<String, Integer> totalCounts) {
+    CreatePartitionsRequest.Builder req = CreatePartitionsRequest.newBuilder();
+    totalCounts.forEach((name, count) -> req.addTopics(CreatePartitionsRequest.Topic.newBuilder()
+        .setName(name).setCount(count)));
+    return call(() -> {
+      CreatePartitionsResponse r = adminStub().createPartitions(req.build());
+      check(r.getErrorCode(), r.getErrorMessage());
+      r.getTopicsList().forEach(t -> check(t.getErrorCode(), t.getErrorMessage()));
+      return null;
+    });
+  }
+
+  private static ConfigResourceRef resource(boolean broker, String name) {
+    return ConfigResourceRef.newBuilder().setName(name).setType(broker
+        ? ConfigResourceType.CONFIG_RESOURCE_TYPE_BROKER : ConfigResourceType.CONFIG_RESOURCE_TYPE_TOPIC).build();
+  }
+
+  @Override
+  public CompletableFuture<List<ConfigEntry>> describeConfigs(boolean broker, String name) {
+    DescribeConfigsRequest req = DescribeConfigsRequest.newBuilder().addResources(resource(broker, name)).build();
+    return call(() -> {
+      DescribeConfigsResponse r = adminStub().describeConfigs(req);
+      check(r.getErrorCode(), r.getErrorMessage());
+      DescribeConfigsResult result = r.getResults(0);
+      check(result.getErrorCode(), result.getErrorMessage());
+      return result.getEntriesList().stream().map(e -> new ConfigEntry(e.getName(), e.getValue(),
+          e.getSource().name().replace("CONFIG_SOURCE_", ""))).toList();
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> incrementalAlterConfigs(boolean broker, String name, Map<String, String> set,
+      Collection<String> delete) {
+    IncrementalAlterConfigsRequest.Resource.Builder res =
+        IncrementalAlterConfigsRequest.Resource.newBuilder().setResource(resource(broker, name));
+    set.forEach((k, v) -> res.addOps(IncrementalAlterConfigsRequest.Op.newBuilder().setName(k)
+        .setType(AlterConfigOpType.ALTER_CONFIG_OP_SET).setValue(v)));
+    delete.forEach(k -> res.addOps(IncrementalAlterConfigsRequest.Op.newBuilder().setName(k)
+        .setType(AlterConfigOpType.ALTER_CONFIG_OP_DELETE)));
+    IncrementalAlterConfigsRequest req = IncrementalAlterConfigsRequest.newBuilder().addResources(res).build();
+    return call(() -> {
+      IncrementalAlterConfigsResponse r = adminStub().incrementalAlterConfigs(req);
+      check(r.getErrorCode(), r.getErrorMessage());
+      r.getResultsList().forEach(t -> check(t.getErrorCode(), t.getErrorMessage()));
+      return null;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Set<TopicPartition>> electPreferredLeaders(Collection<TopicPartition> partitions) {
+    ElectLeadersRequest.Builder req = ElectLeadersRequest.newBuilder().setType(ElectionType.ELECTION_TYPE_PREFERRED)
+        .setAllPartitions(partitions.isEmpty());
+    partitions.forEach(tp -> req.addPartitions(TopicPartitionRef.newBuilder().setTopic(tp.topic())
+        .setPartition(tp.partition())));
+    return call(() -> {
+      ElectLeadersResponse r = adminStub().electLeaders(req.build());
+      check(r.getErrorCode(), r.getErrorMessage());
+      Set<TopicPartition> elected = new LinkedHashSet<>();
+      for (PartitionResult p : r.getPartitionsList()) {
+        if (p.getErrorCode() != ErrorCode.ELECTION_NOT_NEEDED) {
+          check(p.getErrorCode(), p.getErrorMessage());
+          elected.add(new TopicPartition(p.getPartition().getTopic(), p.getPartition().getPartition()));
+        }
+      }
+      return elected;
+    });
+  }
+
+  @Override
+  public CompletableFuture<QuorumDescription> describeQuorum() {
+    return call(() -> {
+      DescribeQuorumResponse r = adminStub().describeQuorum(DescribeQuorumRequest.getDefaultInstance());
+      check(r.getErrorCode(), r.getErrorMessage());
+      return new QuorumDescription(r.getLeader().getId(), r.getTerm(), r.getHighWatermark(),
+          replicas(r.getVotersList()), replicas(r.getObserversList()));
+    });
+  }
+
+  private static List<QuorumDescription.ReplicaState> replicas(List<ReplicaState> states) {
+    return states.stream().map(s -> new QuorumDescription.ReplicaState(s.getNodeId(), s.getLogEndOffset(),
+        s.getLag(), s.getLastContactTimestampMs())).toList();
   }
 
   @Override

@@ -20,6 +20,8 @@ import io.weir.proto.v1.DeleteTopicsRequest;
 import io.weir.proto.v1.DeleteTopicsResponse;
 import io.weir.proto.v1.DescribeConfigsRequest;
 import io.weir.proto.v1.DescribeConfigsResponse;
+import io.weir.proto.v1.DescribeQuorumRequest;
+import io.weir.proto.v1.DescribeQuorumResponse;
 import io.weir.proto.v1.ElectLeadersRequest;
 import io.weir.proto.v1.ElectLeadersResponse;
 import io.weir.proto.v1.ErrorCode;
@@ -148,6 +150,11 @@ public final class ControllerClient implements AutoCloseable {
 
     public ElectLeadersResponse electLeaders(ElectLeadersRequest request) {
         return call(s -> s.electLeaders(request), ElectLeadersResponse::getErrorCode, ElectLeadersResponse::getLeader);
+    }
+
+    public DescribeQuorumResponse describeQuorum(DescribeQuorumRequest request) {
+        return call(s -> s.describeQuorum(request), DescribeQuorumResponse::getErrorCode,
+                DescribeQuorumResponse::getLeader);
     }
 
     /** The controller that answered last, or null before any answer. */

@@ -1,0 +1,91 @@
+package io.weir.tools;
+
+import io.weir.broker.node.ServerConfig;
+import io.weir.broker.node.StorageFormatter;
+import io.weir.broker.node.WeirNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+
+/** N combined Weir nodes (ids 1..N) in this JVM on free 127.0.0.1 ports, for the CLI's tests. */
+final class TestCluster implements AutoCloseable {
+  private final List<WeirNode> nodes = new ArrayList<>(); // started by the test thread, closed by it
+  private final List<Integer> brokerPorts = new ArrayList<>();
+
+  TestCluster(Path dir, int size) {
+    StringJoiner voters = new StringJoiner(",");
+    List<Integer> controllerPorts = new ArrayList<>();
+    for (int id = 1; id <= size; id++) {
+      controllerPorts.add(freePort());
+      brokerPorts.add(freePort());
+      voters.add(id + "@127.0.0.1:" + controllerPorts.get(id - 1));
+    }
+    String clusterId = StorageFormatter.randomClusterId();
+    try {
+      for (int id = 1; id <= size; id++) {
+        Map<String, String> p = new HashMap<>();
+        p.put("node.id", String.valueOf(id));
+        p.put("process.roles", "broker,controller");
+        p.put("controller.quorum.voters", voters.toString());
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts.get(id - 1) + ",CONTROLLER://127.0.0.1:"
+            + controllerPorts.get(id - 1));
+        p.put("log.dirs", dir.resolve("node-" + id).toString());
+        p.put("broker.rack", "rack-" + id);
+        p.put("controller.quorum.election.timeout.ms", "300");
+        p.put("controller.quorum.heartbeat.interval.ms", "40");
+        p.put("controller.quorum.request.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "150");
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "false");
+        ServerConfig config = ServerConfig.fromProperties(p);
+        StorageFormatter.format(config.allDirs(), id, clusterId);
+        nodes.add(WeirNode.start(config));
+      }
+      for (WeirNode n : nodes) {
+        n.brokerReady().get(60, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException("the test cluster did not start", e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String bootstrap() {
+    return "127.0.0.1:" + brokerPorts.get(0);
+  }
+
+  int brokerPort(int id) {
+    return brokerPorts.get(id - 1);
+  }
+
+  WeirNode node(int id) {
+    return nodes.get(id - 1);
+  }
+
+  @Override
+  public void close() {
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      nodes.get(i).close();
+    }
+  }
+}
