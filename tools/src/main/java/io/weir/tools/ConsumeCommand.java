@@ -73,7 +73,7 @@ final class ConsumeCommand extends ClientCommand {
       props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
     }
     int count = 0;
-    // Next offset after the last printed record of each partition: what -g commits.
+    // Next offset after the last printed record of each partition, what -g commits (command thread only).
     Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
     try (WeirConsumer<String, String> consumer =
              new WeirConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
