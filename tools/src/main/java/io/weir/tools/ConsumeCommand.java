@@ -6,10 +6,12 @@ import io.weir.client.common.TopicPartition;
 import io.weir.client.common.serialization.StringDeserializer;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.ConsumerRecords;
+import io.weir.client.consumer.OffsetAndMetadata;
 import io.weir.client.consumer.WeirConsumer;
 import io.weir.common.record.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -17,12 +19,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code weir consume}: prints a topic's records, in assign mode (Kafka's {@code kafka-console-consumer.sh}). */
+/**
+ * {@code weir consume}: prints a topic's records (Kafka's {@code kafka-console-consumer.sh}); in assign
+ * mode committing nothing, or with {@code -g} as a member of a group, committing what it printed.
+ */
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = "Print records of a topic, one per line, from its partitions' ends (or beginnings).",
     footer = {"", "FMT placeholders: %k key, %v value, %t timestamp, %p partition, %o offset, %h headers, %% a %.",
         "", "Examples:", "  weir consume demo --from-beginning -n 10",
-        "  weir consume demo --partition 0 --offset 42 --format '%p:%o %k=%v'"})
+        "  weir consume demo --partition 0 --offset 42 --format '%p:%o %k=%v'",
+        "  weir consume demo -g billing --timeout-ms 5000"})
 final class ConsumeCommand extends ClientCommand {
   @Parameters(paramLabel = "TOPIC") String topic;
   @Option(names = "--from-beginning", description = "Start at each partition's first record, not its end.")
@@ -37,11 +43,18 @@ final class ConsumeCommand extends ClientCommand {
   String format;
   @Option(names = "--timeout-ms", paramLabel = "T", description = "Exit after T ms without a record.")
   Long timeoutMs;
+  @Option(names = {"-g", "--group"}, paramLabel = "GROUP",
+      description = "Consume as a member of GROUP from its committed offsets (--from-beginning: where it has none); "
+          + "commit what was printed before exiting.")
+  String group;
 
   @Override
   int execute() throws Exception {
     if (offset != null && partition == null) {
       throw new IllegalArgumentException("--offset needs --partition");
+    }
+    if (group != null && partition != null) {
+      throw new IllegalArgumentException("--group cannot be used with --partition: the group assigns partitions");
     }
     List<TopicPartition> partitions;
     try (Admin admin = admin()) {
@@ -54,20 +67,31 @@ final class ConsumeCommand extends ClientCommand {
     }
     Map<String, Object> props = client.properties(Map.of(
         "request.timeout.ms", client.requestTimeoutMs, "default.api.timeout.ms", client.requestTimeoutMs));
+    if (group != null) {
+      props.put("group.id", group);
+      props.put("enable.auto.commit", "false");
+      props.put("auto.offset.reset", fromBeginning ? "earliest" : "latest");
+    }
     int count = 0;
+    // Next offset after the last printed record of each partition, what -g commits (command thread only).
+    Map<TopicPartition, OffsetAndMetadata> printed = new HashMap<>();
     try (WeirConsumer<String, String> consumer =
              new WeirConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-      consumer.assign(partitions);
-      if (offset == null || offset.equals("latest")) {
-        if (fromBeginning) {
+      if (group != null) {
+        consumer.subscribe(List.of(topic));
+      } else {
+        consumer.assign(partitions);
+        if (offset == null || offset.equals("latest")) {
+          if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+          } else {
+            consumer.seekToEnd(partitions);
+          }
+        } else if (offset.equals("earliest")) {
           consumer.seekToBeginning(partitions);
         } else {
-          consumer.seekToEnd(partitions);
+          consumer.seek(partitions.get(0), parseOffset(offset));
         }
-      } else if (offset.equals("earliest")) {
-        consumer.seekToBeginning(partitions);
-      } else {
-        consumer.seek(partitions.get(0), parseOffset(offset));
       }
       long lastRecord = System.currentTimeMillis();
       while (max == null || count < max) {
@@ -77,6 +101,7 @@ final class ConsumeCommand extends ClientCommand {
             break;
           }
           out().println(format(r));
+          printed.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
           count++;
         }
         out().flush();
@@ -86,6 +111,9 @@ final class ConsumeCommand extends ClientCommand {
         } else if (timeoutMs != null && now - lastRecord >= timeoutMs) {
           break;
         }
+      }
+      if (group != null && !printed.isEmpty()) {
+        consumer.commitSync(printed);
       }
     }
     err().println("Processed a total of " + count + " messages");

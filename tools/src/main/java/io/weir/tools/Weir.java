@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     footer = {"", "Quickstart:", "  weir server &", "  weir topic create demo -p 3", "  echo hello | weir produce demo",
         "  weir consume demo --from-beginning -n 1"},
     subcommands = {ServerCommand.class, StorageCommand.class, TopicCommand.class, ProduceCommand.class,
-        ConsumeCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
+        ConsumeCommand.class, GroupCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
         CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 

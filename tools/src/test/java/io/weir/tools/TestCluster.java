@@ -48,6 +48,7 @@ final class TestCluster implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
+        p.put("group.initial.rebalance.delay.ms", "0");
         ServerConfig config = ServerConfig.fromProperties(p);
         StorageFormatter.format(config.allDirs(), id, clusterId);
         nodes.add(WeirNode.start(config));
