@@ -2,7 +2,7 @@ package io.weir.tools;
 
 import io.weir.client.admin.Admin;
 import io.weir.client.admin.TopicDescription;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.serialization.StringDeserializer;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.ConsumerRecords;

@@ -1,7 +1,7 @@
 package io.weir.tools;
 
 import io.weir.client.admin.Admin;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;

@@ -14,7 +14,7 @@ import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.proto.v1.FetchServiceGrpc;
 import io.weir.proto.v1.LeaderHint;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

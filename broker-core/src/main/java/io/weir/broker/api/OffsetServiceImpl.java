@@ -10,7 +10,7 @@ import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ListOffsetsRequest;
 import io.weir.proto.v1.ListOffsetsResponse;
 import io.weir.proto.v1.OffsetServiceGrpc;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -16,7 +16,7 @@ import io.weir.proto.v1.InitProducerIdRequest;
 import io.weir.proto.v1.InitProducerIdResponse;
 import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -7,7 +7,7 @@ import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.weir.broker.fetcher;
 
 import io.weir.broker.replica.Partition;
 import io.weir.metadata.image.Endpoint;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

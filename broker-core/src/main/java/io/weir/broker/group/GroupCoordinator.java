@@ -25,7 +25,7 @@ import io.weir.proto.v1.OffsetFetchResponse;
 import io.weir.proto.v1.SyncGroupRequest;
 import io.weir.proto.v1.SyncGroupResponse;
 import io.weir.proto.v1.TopicPartitionOffset;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

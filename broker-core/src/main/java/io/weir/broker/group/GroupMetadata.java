@@ -1,6 +1,6 @@
 package io.weir.broker.group;
 
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package io.weir.broker.group;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.weir.proto.v1.GroupMetadataValue;
 import io.weir.proto.v1.OffsetCommitValue;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.nio.charset.StandardCharsets;
 
 /**

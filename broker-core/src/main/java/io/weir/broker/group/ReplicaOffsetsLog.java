@@ -11,7 +11,7 @@ import io.weir.common.record.TimestampType;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.FetchDataInfo;
 import io.weir.storage.log.OffsetOutOfRangeException;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.weir.broker.replica;
 import io.weir.broker.purgatory.DelayedOperation;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ProduceResponse;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;

@@ -1,6 +1,6 @@
 package io.weir.broker.replica;
 
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 
 /** One partition of a fetch request; epochs are -1 when not given. */
 public record FetchPartition(

@@ -1,6 +1,6 @@
 package io.weir.broker.replica;
 
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

@@ -15,7 +15,7 @@ import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogAppendInfo;
 import io.weir.storage.log.OffsetOutOfRangeException;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -17,7 +17,7 @@ import io.weir.storage.log.FileRecords;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogManager;
 import io.weir.storage.log.LogStorageException;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -248,7 +248,7 @@ class ClientApiClusterTest {
     cluster.controller.deleteTopic("gone");
     for (int id = 1; id <= 3; id++) {
       int broker = id;
-      await().atMost(WAIT).until(() -> cluster.broker(broker).logManager().getLog(new io.weir.storage.log.TopicPartition("gone", 0)).isEmpty());
+      await().atMost(WAIT).until(() -> cluster.broker(broker).logManager().getLog(new io.weir.common.TopicPartition("gone", 0)).isEmpty());
       assertTrue(java.nio.file.Files.notExists(dir.resolve("broker-" + id).resolve("gone-0")));
     }
     assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, cluster.produce(leader, "gone", 0, 1, batch("x")).getErrorCode());

@@ -13,7 +13,7 @@ import io.weir.common.record.MemoryRecords;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ProduceResponse;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -18,7 +18,7 @@ import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogConfig;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

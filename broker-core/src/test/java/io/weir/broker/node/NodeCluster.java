@@ -25,7 +25,7 @@ import io.weir.proto.v1.FetchServiceGrpc;
 import io.weir.proto.v1.ProduceRequest;
 import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;

@@ -15,7 +15,7 @@ import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogConfig;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -16,7 +16,7 @@ import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.RegisterBrokerRecord;
 import io.weir.proto.v1.TopicRecord;
 import io.weir.storage.log.LogManager;
-import io.weir.storage.log.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

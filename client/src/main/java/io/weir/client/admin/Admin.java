@@ -1,6 +1,6 @@
 package io.weir.client.admin;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.util.Collection;

@@ -2,7 +2,7 @@ package io.weir.client.admin;
 
 import io.grpc.StatusRuntimeException;
 import io.weir.client.common.Node;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;

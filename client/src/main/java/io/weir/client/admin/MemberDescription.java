@@ -1,6 +1,6 @@
 package io.weir.client.admin;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.Optional;
 import java.util.Set;
 

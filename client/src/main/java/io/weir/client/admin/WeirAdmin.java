@@ -2,7 +2,7 @@ package io.weir.client.admin;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;

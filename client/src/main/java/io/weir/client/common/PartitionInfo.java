@@ -1,5 +1,6 @@
 package io.weir.client.common;
 
+import io.weir.common.TopicPartition;
 import java.util.List;
 
 /** One partition's leader and replicas in a metadata snapshot; leader -1 when none is available. */

@@ -1,7 +1,7 @@
 package io.weir.client.consumer;
 
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Collection;

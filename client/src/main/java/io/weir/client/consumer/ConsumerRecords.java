@@ -1,6 +1,6 @@
 package io.weir.client.consumer;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

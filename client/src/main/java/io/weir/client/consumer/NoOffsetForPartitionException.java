@@ -1,6 +1,6 @@
 package io.weir.client.consumer;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WeirException;
 import java.util.Set;
 

@@ -1,6 +1,6 @@
 package io.weir.client.consumer;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import java.util.Map;
 
 /** Completion of {@code commitAsync}, run on the polling thread during a later call to the consumer. */

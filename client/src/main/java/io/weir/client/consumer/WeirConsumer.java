@@ -1,7 +1,7 @@
 package io.weir.client.consumer;
 
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;

@@ -1,6 +1,6 @@
 package io.weir.client.producer;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 
 /** Where an acknowledged record landed (Kafka's {@code RecordMetadata}); offset -1 with acks=0. */
 public record RecordMetadata(

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.client.common.Node;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.WeirConsumer;
@@ -77,7 +77,7 @@ class AdminIntegrationTest {
       TopicPartition d0 = new TopicPartition("d", 0);
       assertEquals(4L, admin.deleteRecords(Map.of(d0, 4L)).get(10, TimeUnit.SECONDS).get(d0));
       assertEquals(4, admin.listOffsets(Map.of(d0, OffsetSpec.earliest())).get(10, TimeUnit.SECONDS).get(d0).offset());
-      io.weir.storage.log.TopicPartition storageTp = new io.weir.storage.log.TopicPartition("d", 0);
+      io.weir.common.TopicPartition storageTp = new io.weir.common.TopicPartition("d", 0);
       await("every replica follows the leader's log start").atMost(Duration.ofSeconds(30)).until(() ->
           List.of(1, 2, 3).stream().allMatch(id ->
               cluster.broker(id).replicaManager().hostedPartition(storageTp).logStartOffset() == 4));

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.weir.broker.group.GroupConfig;
 import io.weir.client.admin.Admin;
 import io.weir.client.admin.ConsumerGroupDescription;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;

@@ -1,6 +1,6 @@
 package io.weir.client.consumer;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WakeupException;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;

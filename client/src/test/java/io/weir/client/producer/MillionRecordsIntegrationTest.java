@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.serialization.ByteArraySerializer;
 import io.weir.client.common.serialization.IntegerDeserializer;
 import io.weir.client.common.serialization.IntegerSerializer;

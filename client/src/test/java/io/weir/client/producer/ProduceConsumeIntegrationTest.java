@@ -3,7 +3,7 @@ package io.weir.client.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.WeirConsumer;
 import io.weir.client.test.Clients;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.producer.internals.ProducerBatch;

@@ -1,5 +1,6 @@
 package io.weir.metadata.controller;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.MetadataImage;
 import java.util.Collection;

@@ -1,5 +1,6 @@
 package io.weir.metadata.controller;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.PartitionChangeBuilder.Election;
 import io.weir.metadata.image.BrokerRegistration;
 import io.weir.metadata.image.ClusterImage;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.image.BrokerRegistration;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;

@@ -3,6 +3,7 @@ package io.weir.metadata.controller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.image.PartitionRegistration;
 import java.util.ArrayList;
 import java.util.List;

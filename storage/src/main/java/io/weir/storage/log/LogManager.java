@@ -1,5 +1,6 @@
 package io.weir.storage.log;
 
+import io.weir.common.TopicPartition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class LogManager implements Closeable {
         }
         TopicPartition tp;
         try {
-          tp = TopicPartition.fromDirName(dir.getFileName().toString());
+          tp = PartitionDir.parse(dir.getFileName().toString());
         } catch (IllegalArgumentException e) {
           log.warn("ignoring {} in log dir {}: {}", dir.getFileName(), logDir, e.getMessage());
           continue;
@@ -91,7 +92,7 @@ public final class LogManager implements Closeable {
   }
 
   private Log openLog(TopicPartition tp, LogConfig config) {
-    Path dir = logDir.resolve(tp.dirName());
+    Path dir = logDir.resolve(PartitionDir.name(tp));
     try {
       Log opened = Log.open(dir, config, clock, channels);
       logs.put(tp, opened);
@@ -140,7 +141,7 @@ public final class LogManager implements Closeable {
     if (removed != null) {
       removed.close();
     }
-    Path dir = logDir.resolve(tp.dirName());
+    Path dir = logDir.resolve(PartitionDir.name(tp));
     if (!Files.exists(dir)) {
       return;
     }

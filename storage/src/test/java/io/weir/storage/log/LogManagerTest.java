@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.common.TopicPartition;
 import io.weir.storage.log.LogConfig.CleanupPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +31,13 @@ class LogManagerTest {
 
   @Test
   void topicPartitionDirectoryNames() {
-    assertEquals(new TopicPartition("my-topic", 12), TopicPartition.fromDirName("my-topic-12"));
-    assertEquals("my-topic-12", new TopicPartition("my-topic", 12).dirName());
-    assertThrows(IllegalArgumentException.class, () -> TopicPartition.fromDirName("nodash"));
-    assertThrows(IllegalArgumentException.class, () -> TopicPartition.fromDirName("topic-x"));
-    assertThrows(IllegalArgumentException.class, () -> new TopicPartition("a/b", 0));
+    assertEquals(new TopicPartition("my-topic", 12), PartitionDir.parse("my-topic-12"));
+    assertEquals("my-topic-12", PartitionDir.name(new TopicPartition("my-topic", 12)));
+    assertThrows(IllegalArgumentException.class, () -> PartitionDir.parse("nodash"));
+    assertThrows(IllegalArgumentException.class, () -> PartitionDir.parse("topic-x"));
+    assertThrows(IllegalArgumentException.class, () -> PartitionDir.parse("..-0"));
+    assertThrows(IllegalArgumentException.class, () -> PartitionDir.name(new TopicPartition("a/b", 0)));
+    assertThrows(IllegalArgumentException.class, () -> PartitionDir.name(new TopicPartition("a", -1)));
   }
 
   @Test
@@ -72,7 +75,7 @@ class LogManagerTest {
       m.getOrCreateLog(a1, config).appendAsLeader(batch(1, 3, "y"), 0);
     }
     // A directory where a segment file should be: opening it fails with an I/O error.
-    Path broken = tmp.resolve(a1.dirName());
+    Path broken = tmp.resolve(PartitionDir.name(a1));
     Files.createDirectory(broken.resolve(LogSegment.fileName(100, ".log")));
     try (LogManager m = load()) {
       assertEquals(Set.of(a0), m.logs().keySet());
@@ -128,7 +131,7 @@ class LogManagerTest {
       Log l = m.getOrCreateLog(a0, config);
       l.appendAsLeader(batch(1, 1, "x"), 0);
       m.deleteLog(a0);
-      assertFalse(Files.exists(tmp.resolve(a0.dirName())));
+      assertFalse(Files.exists(tmp.resolve(PartitionDir.name(a0))));
       assertTrue(m.getLog(a0).isEmpty());
       assertEquals(0, m.getOrCreateLog(a0, config).logEndOffset());
     }

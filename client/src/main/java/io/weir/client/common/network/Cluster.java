@@ -2,7 +2,7 @@ package io.weir.client.common.network;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.MetadataResponse;
 import java.util.ArrayList;

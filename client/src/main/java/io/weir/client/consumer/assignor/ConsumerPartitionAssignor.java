@@ -1,6 +1,6 @@
 package io.weir.client.consumer.assignor;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.common.config.ConfigException;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.weir.client.consumer.internals;
 import io.grpc.stub.StreamObserver;
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;

@@ -1,6 +1,6 @@
 package io.weir.client.consumer.internals;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.consumer.OffsetResetStrategy;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package io.weir.client.producer.internals;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.producer.Callback;
 import io.weir.client.producer.RecordMetadata;
 import io.weir.common.record.Header;

@@ -1,7 +1,7 @@
 package io.weir.client.producer.internals;
 
 import io.weir.client.common.Node;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.consumer.assignor.ConsumerPartitionAssignor.Subscription;
 import io.weir.common.config.ConfigException;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.weir.metadata.controller.ApiError;
 import io.weir.metadata.controller.ConfigEntry;
 import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.CreateTopicResult;
-import io.weir.metadata.controller.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.PartitionRegistration;

@@ -16,7 +16,7 @@ import io.weir.metadata.controller.ElectionType;
 import io.weir.metadata.controller.ProducerIdsBlock;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
-import io.weir.metadata.controller.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.MetadataLogEntries;

@@ -11,7 +11,7 @@ import io.weir.metadata.controller.Errors;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
 import io.weir.metadata.controller.TopicConfigs;
-import io.weir.metadata.controller.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.server.ControllerTimings;
 import io.weir.metadata.controller.server.QuorumControllerCore;
 import io.weir.metadata.image.ConfigResource;
