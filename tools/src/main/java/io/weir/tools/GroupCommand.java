@@ -6,7 +6,7 @@ import io.weir.client.admin.ConsumerGroupListing;
 import io.weir.client.admin.ListOffsetsResultInfo;
 import io.weir.client.admin.MemberDescription;
 import io.weir.client.admin.OffsetSpec;
-import io.weir.client.common.TopicPartition;
+import io.weir.common.TopicPartition;
 import io.weir.client.consumer.OffsetAndMetadata;
 import java.time.Duration;
 import java.time.OffsetDateTime;
