@@ -2,12 +2,12 @@ package io.weir.tools;
 
 import io.weir.client.admin.Admin;
 import io.weir.client.admin.TopicDescription;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.serialization.StringDeserializer;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.ConsumerRecords;
 import io.weir.client.consumer.OffsetAndMetadata;
 import io.weir.client.consumer.WeirConsumer;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.Header;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

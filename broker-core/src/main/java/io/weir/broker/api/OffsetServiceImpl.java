@@ -4,13 +4,13 @@ import io.grpc.stub.StreamObserver;
 import io.weir.broker.ApiException;
 import io.weir.broker.replica.Partition;
 import io.weir.broker.replica.ReplicaManager;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.DeleteRecordsRequest;
 import io.weir.proto.v1.DeleteRecordsResponse;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ListOffsetsRequest;
 import io.weir.proto.v1.ListOffsetsResponse;
 import io.weir.proto.v1.OffsetServiceGrpc;
-import io.weir.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,13 @@
 package io.weir.broker.fetcher;
 
 import io.weir.broker.replica.Partition;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.MemoryRecords;
 import io.weir.metadata.image.Endpoint;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
-import io.weir.common.TopicPartition;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

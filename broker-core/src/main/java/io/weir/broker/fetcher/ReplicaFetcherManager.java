@@ -1,8 +1,8 @@
 package io.weir.broker.fetcher;
 
 import io.weir.broker.replica.Partition;
-import io.weir.metadata.image.Endpoint;
 import io.weir.common.TopicPartition;
+import io.weir.metadata.image.Endpoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.weir.broker.group;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.GroupMetadataValue;
 import io.weir.proto.v1.OffsetCommitValue;
-import io.weir.common.TopicPartition;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -2,6 +2,7 @@ package io.weir.broker.group;
 
 import io.weir.broker.replica.Partition;
 import io.weir.broker.replica.ReplicaManager;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
 import io.weir.common.record.MemoryRecords;
 import io.weir.common.record.MemoryRecordsBuilder;
@@ -11,7 +12,6 @@ import io.weir.common.record.TimestampType;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.FetchDataInfo;
 import io.weir.storage.log.OffsetOutOfRangeException;
-import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.weir.broker.replica;
 
 import io.weir.broker.purgatory.DelayedOperation;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ProduceResponse;
-import io.weir.common.TopicPartition;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.TestRecords;
 import io.weir.broker.replica.Partition;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.MemoryRecords;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.ProduceResponse;
-import io.weir.common.TopicPartition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -9,13 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.ApiException;
 import io.weir.broker.BrokerConfig;
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.AlterPartitionResponse;
 import io.weir.metadata.controller.ApiError;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.storage.log.Log;
 import io.weir.storage.log.LogConfig;
-import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.weir.client.admin;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.consumer.OffsetAndMetadata;
+import io.weir.common.TopicPartition;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

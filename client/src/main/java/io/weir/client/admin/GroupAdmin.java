@@ -2,7 +2,6 @@ package io.weir.client.admin;
 
 import io.grpc.StatusRuntimeException;
 import io.weir.client.common.Node;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
@@ -10,6 +9,7 @@ import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.consumer.OffsetAndMetadata;
 import io.weir.client.consumer.internals.ConsumerProtocol;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.DeleteGroupsRequest;
 import io.weir.proto.v1.DeleteGroupsResponse;
 import io.weir.proto.v1.DescribeGroupsRequest;

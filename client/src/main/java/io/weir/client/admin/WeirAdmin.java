@@ -2,13 +2,13 @@ package io.weir.client.admin;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
 import io.weir.client.common.network.OffsetLookup;
 import io.weir.client.consumer.OffsetAndMetadata;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.AdminServiceGrpc;
 import io.weir.proto.v1.AlterConfigOpType;
 import io.weir.proto.v1.ConfigResourceRef;

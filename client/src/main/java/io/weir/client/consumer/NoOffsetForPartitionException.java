@@ -1,7 +1,7 @@
 package io.weir.client.consumer;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WeirException;
+import io.weir.common.TopicPartition;
 import java.util.Set;
 
 /** A partition has no position and {@code auto.offset.reset} is {@code none}. */

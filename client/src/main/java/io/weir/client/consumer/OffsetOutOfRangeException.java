@@ -1,7 +1,7 @@
 package io.weir.client.consumer;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WeirException;
+import io.weir.common.TopicPartition;
 import java.util.Map;
 
 /** The fetch position is outside the log and {@code auto.offset.reset} is {@code none}. */

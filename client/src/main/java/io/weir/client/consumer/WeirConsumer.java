@@ -1,8 +1,6 @@
 package io.weir.client.consumer;
 
 import io.weir.client.common.PartitionInfo;
-import io.weir.common.TopicPartition;
-import io.weir.common.config.ConfigException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WakeupException;
@@ -14,6 +12,8 @@ import io.weir.client.consumer.assignor.ConsumerPartitionAssignor;
 import io.weir.client.consumer.internals.ConsumerCoordinator;
 import io.weir.client.consumer.internals.Fetcher;
 import io.weir.client.consumer.internals.SubscriptionState;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.ConfigException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;

@@ -1,12 +1,10 @@
 package io.weir.client.producer;
 
 import io.weir.client.common.PartitionInfo;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.SerializationException;
 import io.weir.client.common.errors.TimeoutException;
-import io.weir.common.config.ConfigException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
@@ -15,6 +13,8 @@ import io.weir.client.producer.internals.BuiltInPartitioner;
 import io.weir.client.producer.internals.ProducerBatch;
 import io.weir.client.producer.internals.RecordAccumulator;
 import io.weir.client.producer.internals.Sender;
+import io.weir.common.TopicPartition;
+import io.weir.common.config.ConfigException;
 import io.weir.common.record.Header;
 import io.weir.proto.v1.ErrorCode;
 import java.time.Duration;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.client.common.Node;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.WeirConsumer;
@@ -15,6 +14,7 @@ import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import java.nio.file.Path;
 import java.time.Duration;

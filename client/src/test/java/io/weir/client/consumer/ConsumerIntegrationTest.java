@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WakeupException;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package io.weir.client.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

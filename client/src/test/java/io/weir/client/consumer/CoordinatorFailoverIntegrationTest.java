@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.weir.broker.group.GroupConfig;
-import io.weir.common.TopicPartition;
 import io.weir.client.producer.ProducerRecord;
 import io.weir.client.producer.WeirProducer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.weir.client.consumer;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.WakeupException;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
+import io.weir.client.common.serialization.ByteArrayDeserializer;
 import io.weir.client.common.serialization.ByteArraySerializer;
 import io.weir.client.common.serialization.IntegerDeserializer;
 import io.weir.client.common.serialization.IntegerSerializer;
-import io.weir.client.common.serialization.ByteArrayDeserializer;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.WeirConsumer;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package io.weir.client.producer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.WeirConsumer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.Header;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.serialization.StringSerializer;
 import io.weir.client.consumer.ConsumerRecord;
@@ -15,6 +14,7 @@ import io.weir.client.consumer.WeirConsumer;
 import io.weir.client.test.Clients;
 import io.weir.client.test.ResponseDroppingProxy;
 import io.weir.client.test.WeirCluster;
+import io.weir.common.TopicPartition;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

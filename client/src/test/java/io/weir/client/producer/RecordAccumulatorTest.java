@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.producer.internals.ProducerBatch;
 import io.weir.client.producer.internals.RecordAccumulator;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
 import java.time.Duration;
 import java.util.List;

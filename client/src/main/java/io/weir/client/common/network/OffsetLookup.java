@@ -2,10 +2,10 @@ package io.weir.client.common.network;
 
 import io.grpc.StatusRuntimeException;
 import io.weir.client.common.Node;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
+import io.weir.common.TopicPartition;
 import io.weir.proto.v1.DeleteRecordsRequest;
 import io.weir.proto.v1.DeleteRecordsResponse;
 import io.weir.proto.v1.ErrorCode;

@@ -1,10 +1,10 @@
 package io.weir.client.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.SerializationException;
 import io.weir.client.common.errors.WeirException;
 import io.weir.client.common.serialization.Deserializer;
 import io.weir.client.consumer.ConsumerRecord;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CorruptRecordException;
 import io.weir.common.record.MemoryRecords;
 import io.weir.common.record.Record;

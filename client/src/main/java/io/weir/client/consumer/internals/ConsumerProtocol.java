@@ -1,7 +1,7 @@
 package io.weir.client.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.consumer.assignor.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.TopicPartition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,7 +1,7 @@
 package io.weir.client.consumer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.consumer.OffsetResetStrategy;
+import io.weir.common.TopicPartition;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.weir.client.producer.internals;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.producer.Callback;
 import io.weir.client.producer.RecordMetadata;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.Header;
 import io.weir.common.record.MemoryRecords;
 import io.weir.common.record.MemoryRecordsBuilder;

@@ -1,19 +1,19 @@
 package io.weir.client.producer.internals;
 
 import io.weir.client.common.Node;
-import io.weir.common.TopicPartition;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.InterruptException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.producer.Callback;
 import io.weir.client.producer.RecordMetadata;
+import io.weir.common.TopicPartition;
 import io.weir.common.record.CompressionType;
-import io.weir.proto.v1.ErrorCode;
 import io.weir.common.record.Header;
 import io.weir.common.record.MemoryRecordsBuilder;
 import io.weir.common.record.RecordBatch;
 import io.weir.common.record.TimestampType;
+import io.weir.proto.v1.ErrorCode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.common.TopicPartition;
 import io.weir.client.consumer.assignor.ConsumerPartitionAssignor.Subscription;
+import io.weir.common.TopicPartition;
 import io.weir.common.config.ConfigException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,12 @@
 package io.weir.metadata.controller.server;
 
 import io.grpc.stub.StreamObserver;
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.AlterConfigOp;
 import io.weir.metadata.controller.ApiError;
 import io.weir.metadata.controller.ConfigEntry;
 import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.CreateTopicResult;
-import io.weir.common.TopicPartition;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.PartitionRegistration;

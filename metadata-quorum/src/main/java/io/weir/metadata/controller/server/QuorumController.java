@@ -1,22 +1,22 @@
 package io.weir.metadata.controller.server;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.AlterConfigOp;
 import io.weir.metadata.controller.AlterPartitionRequest;
 import io.weir.metadata.controller.AlterPartitionResponse;
 import io.weir.metadata.controller.ApiError;
 import io.weir.metadata.controller.BrokerHeartbeatReply;
 import io.weir.metadata.controller.BrokerHeartbeatRequest;
-import io.weir.metadata.controller.CreatableTopic;
-import io.weir.metadata.controller.CreateTopicResult;
 import io.weir.metadata.controller.ControllerConfig;
 import io.weir.metadata.controller.ControllerLogic;
 import io.weir.metadata.controller.ControllerResult;
+import io.weir.metadata.controller.CreatableTopic;
+import io.weir.metadata.controller.CreateTopicResult;
 import io.weir.metadata.controller.DescribeConfigsResult;
 import io.weir.metadata.controller.ElectionType;
 import io.weir.metadata.controller.ProducerIdsBlock;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
-import io.weir.common.TopicPartition;
 import io.weir.metadata.image.ConfigResource;
 import io.weir.metadata.image.MetadataImage;
 import io.weir.metadata.image.MetadataLogEntries;

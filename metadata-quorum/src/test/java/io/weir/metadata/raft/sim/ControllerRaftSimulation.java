@@ -1,17 +1,17 @@
 package io.weir.metadata.raft.sim;
 
+import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.AlterConfigOp;
 import io.weir.metadata.controller.AlterPartitionRequest;
 import io.weir.metadata.controller.BrokerHeartbeatReply;
 import io.weir.metadata.controller.BrokerHeartbeatRequest;
-import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.ControllerConfig;
+import io.weir.metadata.controller.CreatableTopic;
 import io.weir.metadata.controller.ElectionType;
 import io.weir.metadata.controller.Errors;
 import io.weir.metadata.controller.RegisterBrokerReply;
 import io.weir.metadata.controller.RegisterBrokerRequest;
 import io.weir.metadata.controller.TopicConfigs;
-import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.server.ControllerTimings;
 import io.weir.metadata.controller.server.QuorumControllerCore;
 import io.weir.metadata.image.ConfigResource;
