@@ -21,6 +21,7 @@ import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
 import com.google.protobuf.ByteString;
 import io.weir.common.record.MemoryRecords;
+import io.weir.broker.ConsumerFetches;
 import io.weir.broker.TestRecords;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -192,50 +193,14 @@ final class TestCluster implements AutoCloseable {
 
   /** A consumer fetch of one partition. */
   FetchResponse.PartitionData fetch(int brokerId, String topic, int partition, long offset, int maxWaitMs, int minBytes, String rack) {
-    FetchResponse response =
-        fetchStub(brokerId)
-            .fetch(
-                FetchRequest.newBuilder()
-                    .setReplicaId(-1)
-                    .setMaxWaitMs(maxWaitMs)
-                    .setMinBytes(minBytes)
-                    .setMaxBytes(1 << 20)
-                    .setRackId(rack)
-                    .setReplicaEpoch(-1)
-                    .addTopics(
-                        FetchRequest.TopicData.newBuilder()
-                            .setName(topic)
-                            .addPartitions(
-                                FetchRequest.PartitionData.newBuilder()
-                                    .setPartition(partition)
-                                    .setFetchOffset(offset)
-                                    .setCurrentLeaderEpoch(-1)
-                                    .setLastFetchedEpoch(-1)
-                                    .setPartitionMaxBytes(1 << 20)))
-                    .build());
-    return response.getTopics(0).getPartitions(0);
+    return fetchStub(brokerId)
+        .fetch(ConsumerFetches.request(topic, partition, offset, maxWaitMs, minBytes, 1 << 20, rack))
+        .getTopics(0).getPartitions(0);
   }
 
   /** Every value a consumer reads from the broker, from offset 0 to the high watermark. */
   List<TestRecords.Entry> consumeAll(int brokerId, String topic, int partition) {
-    List<TestRecords.Entry> out = new ArrayList<>();
-    long offset = 0;
-    for (int round = 0; round < 10_000; round++) {
-      FetchResponse.PartitionData pd = fetch(brokerId, topic, partition, offset, 0, 0, "");
-      if (pd.getErrorCode() != io.weir.proto.v1.ErrorCode.NONE) {
-        throw new IllegalStateException("fetch failed: " + pd.getErrorCode() + " " + pd.getErrorMessage());
-      }
-      if (pd.getRecords().isEmpty()) {
-        return out;
-      }
-      for (TestRecords.Entry e : TestRecords.entries(MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()))) {
-        if (e.offset() >= offset) {
-          out.add(e);
-          offset = e.offset() + 1;
-        }
-      }
-    }
-    throw new IllegalStateException("consuming did not reach the end");
+    return ConsumerFetches.consumeAll(offset -> fetch(brokerId, topic, partition, offset, 0, 0, ""));
   }
 
   ListOffsetsResponse.PartitionData listOffset(int brokerId, String topic, int partition, long timestamp) {

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.weir.broker.ConsumerFetches;
 import io.weir.broker.TestRecords;
 import io.weir.broker.fetcher.GrpcLeaderEndpoint;
 import io.weir.broker.fetcher.LeaderEndpoint;
@@ -294,24 +295,10 @@ final class NodeCluster implements AutoCloseable {
   }
 
   FetchResponse.PartitionData fetch(int brokerId, String topic, int partition, long offset, int maxWaitMs) {
-    FetchResponse response = FetchServiceGrpc.newBlockingStub(channel(brokerId))
+    return FetchServiceGrpc.newBlockingStub(channel(brokerId))
         .withDeadlineAfter(30, TimeUnit.SECONDS)
-        .fetch(FetchRequest.newBuilder()
-            .setReplicaId(-1)
-            .setMaxWaitMs(maxWaitMs)
-            .setMinBytes(1)
-            .setMaxBytes(4 << 20)
-            .setReplicaEpoch(-1)
-            .addTopics(FetchRequest.TopicData.newBuilder()
-                .setName(topic)
-                .addPartitions(FetchRequest.PartitionData.newBuilder()
-                    .setPartition(partition)
-                    .setFetchOffset(offset)
-                    .setCurrentLeaderEpoch(-1)
-                    .setLastFetchedEpoch(-1)
-                    .setPartitionMaxBytes(4 << 20)))
-            .build());
-    return response.getTopics(0).getPartitions(0);
+        .fetch(ConsumerFetches.request(topic, partition, offset, maxWaitMs, 1, 4 << 20, ""))
+        .getTopics(0).getPartitions(0);
   }
 
   /**
@@ -319,28 +306,7 @@ final class NodeCluster implements AutoCloseable {
    * fails if any fetch returns a record at or past the high watermark it reports.
    */
   List<TestRecords.Entry> consumeAll(int brokerId, String topic, int partition) {
-    List<TestRecords.Entry> out = new ArrayList<>();
-    long offset = 0;
-    for (int round = 0; round < 100_000; round++) {
-      FetchResponse.PartitionData pd = fetch(brokerId, topic, partition, offset, 0);
-      if (pd.getErrorCode() != ErrorCode.NONE) {
-        throw new IllegalStateException("fetch failed: " + pd.getErrorCode() + " " + pd.getErrorMessage());
-      }
-      if (pd.getRecords().isEmpty()) {
-        return out;
-      }
-      for (TestRecords.Entry e : TestRecords.entries(MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()))) {
-        if (e.offset() >= pd.getHighWatermark()) {
-          throw new AssertionError("consumer got offset " + e.offset() + " at or past the high watermark "
-              + pd.getHighWatermark());
-        }
-        if (e.offset() >= offset) {
-          out.add(e);
-          offset = e.offset() + 1;
-        }
-      }
-    }
-    throw new IllegalStateException("consuming did not reach the end");
+    return ConsumerFetches.consumeAll(offset -> fetch(brokerId, topic, partition, offset, 0));
   }
 
   @Override
