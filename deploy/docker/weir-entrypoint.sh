@@ -44,12 +44,11 @@ require_number() {
 }
 
 print_only=false
-case $# in
-  0) ;;
-  1) [ "$1" = --print-config ] || die "unknown argument '$1' (the only option is --print-config)" ;;
-  *) die "unexpected arguments '$*' (the only option is --print-config)" ;;
+case $#:${1:-} in
+  0:) ;;
+  1:--print-config) print_only=true ;;
+  *) die "unknown argument '$*' (the only option is --print-config)" ;;
 esac
-[ $# -eq 0 ] || print_only=true
 
 pod=${POD_NAME:-${HOSTNAME:-}}
 [ -n "$pod" ] || die "neither POD_NAME nor HOSTNAME is set: cannot tell the pod's StatefulSet ordinal"
