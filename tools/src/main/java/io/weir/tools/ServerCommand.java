@@ -30,7 +30,13 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = "Start a Weir node (broker, controller or both).")
-final class ServerCommand implements Callable<Integer> {
+public final class ServerCommand implements Callable<Integer> {
+  /**
+   * How long a stopping node waits for the controller to move its leaderships; public because the
+   * Kubernetes manifests' termination grace period must cover it (checked by a test).
+   */
+  public static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5_000;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -129,7 +135,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     WeirNode n = node;
     if (n != null) {
-      n.controlledShutdown(5_000);
+      n.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
       n.close();
     }
     Thread hook = shutdownHook;
