@@ -76,7 +76,7 @@ final class BinWeir {
   }
 
   /** Runs a command to its end, feeding it {@code stdin}; killed and failed when it outlives {@code timeout}. */
-  Result run(Duration timeout, String stdin, String... args) throws IOException, InterruptedException {
+  Result runWithInput(Duration timeout, String stdin, String... args) throws IOException, InterruptedException {
     Path out = Files.createTempFile(workDir, "out", ".txt");
     Path err = Files.createTempFile(workDir, "err", ".txt");
     Process p = builder(List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -95,7 +95,7 @@ final class BinWeir {
   }
 
   Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-    return run(timeout, "", args);
+    return runWithInput(timeout, "", args);
   }
 
   /** Starts a long-running command with its stdout and stderr in {@code log}; the caller stops it with {@link #stop}. */

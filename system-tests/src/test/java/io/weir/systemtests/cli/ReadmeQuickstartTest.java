@@ -59,7 +59,7 @@ class ReadmeQuickstartTest {
 
     BinWeir.Result created = weir.run(COMMAND, "topic", "create", "demo", "-p", "3");
     assertEquals(0, created.code(), created.toString());
-    BinWeir.Result produced = weir.run(COMMAND, "hello\n", "produce", "demo");
+    BinWeir.Result produced = weir.runWithInput(COMMAND, "hello\n", "produce", "demo");
     assertEquals(0, produced.code(), produced.toString());
     BinWeir.Result consumed = weir.run(COMMAND, "consume", "demo", "--from-beginning", "-n", "1");
     assertEquals(0, consumed.code(), consumed.toString());
