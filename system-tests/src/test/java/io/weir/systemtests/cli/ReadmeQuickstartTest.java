@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,8 +67,8 @@ class ReadmeQuickstartTest {
     assertEquals(0, consumed.code(), consumed.toString());
     assertEquals("hello\n", consumed.out());
 
-    BinWeir.stop(server.toHandle());
-    assertFalse(server.isAlive());
+    server.destroy();
+    assertTrue(server.waitFor(30, TimeUnit.SECONDS), "weir server stops on SIGTERM");
   }
 
   @Test
@@ -109,7 +111,7 @@ class ReadmeQuickstartTest {
     }
   }
 
-  private static List<Long> pids(Path devDir) throws java.io.IOException {
+  private static List<Long> pids(Path devDir) throws IOException {
     return Files.readAllLines(devDir.resolve("pids")).stream().filter(l -> !l.isBlank())
         .map(l -> Long.parseLong(l.split(" ")[1])).toList();
   }

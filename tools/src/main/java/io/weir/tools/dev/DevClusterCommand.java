@@ -144,7 +144,7 @@ final class DevClusterCommand implements Callable<Integer> {
       }
       // Written at once so that `stop` finds the nodes even if this command dies while they start.
       files.writePids(pids);
-      out.printf("Starting %d Weir nodes in %s (%s)%n", plan.size(), files.nodeDir(1).getParent(), roles(plan));
+      out.printf("Starting %d Weir nodes in %s (%s)%n", plan.size(), files.dir(), roles(plan));
       for (int i = 0; i < plan.size(); i++) {
         DevNode n = plan.get(i);
         out.printf("  node %d: broker %s%s, pid %d, log %s%n", n.id(), n.brokerAddress(),
@@ -157,9 +157,9 @@ final class DevClusterCommand implements Callable<Integer> {
       out.println("Weir dev cluster serving: " + plan.size() + " brokers");
       out.println("Bootstrap: " + bootstrap(plan));
       if (detach) {
-        out.println("Stop it with: weir dev cluster stop --dir " + files.nodeDir(1).getParent());
+        out.println("Stop it with: weir dev cluster stop --dir " + files.dir());
         out.flush();
-        Runtime.getRuntime().removeShutdownHook(hook);
+        removeHook(hook); // the nodes outlive this command
         return 0;
       }
       out.println("Press Ctrl-C to stop every node.");
@@ -178,8 +178,6 @@ final class DevClusterCommand implements Callable<Integer> {
       stopAll(started, files); // every node has exited on its own (e.g. killed by someone else)
       removeHook(hook);
       return 0;
-    } catch (CommandLine.ParameterException e) {
-      throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopAll(started, files);
@@ -203,13 +201,13 @@ final class DevClusterCommand implements Callable<Integer> {
       String live = pids.get().stream().filter(p -> files.liveProcess(p).isPresent())
           .map(p -> "node " + p.nodeId() + " pid " + p.pid()).collect(Collectors.joining(", "));
       if (!live.isEmpty()) {
-        throw new IllegalStateException(files.pidsFile().getParent() + " already has a running dev cluster (" + live
-            + "); stop it with: weir dev cluster stop --dir " + files.pidsFile().getParent());
+        throw new IllegalStateException(files.dir() + " already has a running dev cluster (" + live
+            + "); stop it with: weir dev cluster stop --dir " + files.dir());
       }
     }
     List<Path> old = files.existingNodeDirs();
     if (!old.isEmpty()) {
-      throw new IllegalStateException(old.get(0).getParent() + " holds the nodes of an earlier dev cluster ("
+      throw new IllegalStateException(files.dir() + " holds the nodes of an earlier dev cluster ("
           + old.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", "))
           + "); delete it or choose another --dir");
     }
@@ -381,7 +379,7 @@ final class DevClusterCommand implements Callable<Integer> {
       try {
         Optional<List<NodePid>> pids = files.readPids();
         if (pids.isEmpty()) {
-          err.println("weir dev cluster stop: no dev cluster runs in " + files.pidsFile().getParent()
+          err.println("weir dev cluster stop: no dev cluster runs in " + files.dir()
               + " (no " + files.pidsFile() + ")");
           return 1;
         }
@@ -405,7 +403,7 @@ final class DevClusterCommand implements Callable<Integer> {
           return 1;
         }
         files.deletePidsAndBootstrap();
-        out.println("Stopped " + live.size() + " nodes of the dev cluster in " + files.pidsFile().getParent());
+        out.println("Stopped " + live.size() + " node(s) of the dev cluster in " + files.dir());
         return 0;
       } catch (RuntimeException e) {
         err.println("weir dev cluster stop: " + e.getMessage());

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,10 @@ final class DevClusterFiles {
 
   DevClusterFiles(Path dir) {
     this.dir = dir;
+  }
+
+  Path dir() {
+    return dir;
   }
 
   Path pidsFile() {
@@ -108,8 +113,7 @@ final class DevClusterFiles {
       // Written aside and moved so a reader never sees half a file.
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }

@@ -162,7 +162,7 @@ class DevClusterCommandTest {
       assertTrue(node1.waitFor(10, TimeUnit.SECONDS), "node 1 was stopped");
       assertTrue(stranger.isAlive(), "a reused pid is never signalled");
       assertEquals(List.of("Not running: node 2 (pid " + stranger.pid() + ")",
-          "Stopped 1 nodes of the dev cluster in " + dir), out.toString().lines().toList());
+          "Stopped 1 node(s) of the dev cluster in " + dir), out.toString().lines().toList());
       assertFalse(Files.exists(dir.resolve("pids")));
       assertFalse(Files.exists(dir.resolve("bootstrap")));
 
