@@ -1,5 +1,6 @@
 package io.weir.tools;
 
+import io.weir.tools.dev.DevCommand;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -12,10 +13,10 @@ import picocli.CommandLine.Command;
     versionProvider = Weir.Version.class,
     description = "Weir: a distributed, replicated commit log in the Kafka model.",
     footer = {"", "Quickstart:", "  weir server &", "  weir topic create demo -p 3", "  echo hello | weir produce demo",
-        "  weir consume demo --from-beginning -n 1"},
+        "  weir consume demo --from-beginning -n 1", "", "Three local brokers:", "  weir dev cluster --nodes 3"},
     subcommands = {ServerCommand.class, StorageCommand.class, TopicCommand.class, ProduceCommand.class,
         ConsumeCommand.class, GroupCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
-        CommandLine.HelpCommand.class})
+        DevCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,7 +39,7 @@ public final class Weir implements Callable<Integer> {
    * The command line with {@code stdin} as {@code weir produce}'s input; a wrong or missing flag is
    * one line on stderr and exit code 2.
    */
-  static CommandLine commandLine(InputStream stdin) {
+  public static CommandLine commandLine(InputStream stdin) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory = new CommandLine.IFactory() {
       @Override

@@ -1,0 +1,63 @@
+package io.weir.systemtests.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real {@code bin/weir} as a user runs it: version, help, a wrong flag, an unreachable cluster. */
+class BinWeirSmokeTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  private BinWeir weir() {
+    return new BinWeir(dir, Map.of());
+  }
+
+  @Test
+  void versionIsOneLine() throws Exception {
+    BinWeir.Result r = weir().run(WAIT, "--version");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().matches("weir \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), r.toString());
+    assertEquals("", r.err());
+  }
+
+  @Test
+  void helpListsTheCommandsAndDevClusterItsOptions() throws Exception {
+    BinWeir.Result r = weir().run(WAIT, "--help");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().startsWith("Usage: weir "), r.toString());
+    for (String command : List.of("server", "topic", "produce", "consume", "group", "cluster", "dev")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(command + " ")), command + " in\n" + r);
+    }
+    BinWeir.Result dev = weir().run(WAIT, "dev", "cluster", "--help");
+    assertEquals(0, dev.code(), dev.toString());
+    for (String option : List.of("--nodes", "--controllers", "--dir", "--detach", "--base-port", "--java-opts", "stop")) {
+      assertTrue(dev.out().contains(option), option + " in\n" + dev);
+    }
+  }
+
+  @Test
+  void aWrongFlagIsOneLineOnStderrAndExitCodeTwo() throws Exception {
+    BinWeir.Result r = weir().run(WAIT, "topic", "list", "--no-such-flag");
+    assertEquals(2, r.code(), r.toString());
+    assertEquals("weir topic list: Unknown option: '--no-such-flag' (see weir topic list --help)\n", r.err());
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void anUnreachableBootstrapServerIsAClearMessageWithinTheTimeout() throws Exception {
+    String nowhere = "127.0.0.1:" + BinWeir.freePort();
+    // The request timeout bounds the wait; the rest of the bound is the JVM starting.
+    BinWeir.Result r = weir().run(Duration.ofSeconds(20), "topic", "list", "-b", nowhere, "--request-timeout-ms", "2000");
+    assertEquals(1, r.code(), r.toString());
+    assertEquals("weir topic list: could not fetch metadata from any of " + nowhere + " or the known brokers\n",
+        r.err());
+  }
+}
