@@ -80,6 +80,7 @@ final class NodeCluster implements AutoCloseable {
     p.put("min.insync.replicas", "2");
     p.put("auto.create.topics.enable", "false");
     p.put("leader.imbalance.check.interval.seconds", "1");
+    p.put("metrics.port", "0"); // nodes share the JVM: never the default port
     return p;
   }
 
