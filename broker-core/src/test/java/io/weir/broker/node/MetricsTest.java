@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,11 +186,18 @@ class MetricsTest {
     return found.get();
   }
 
+  /** Retries while the coordinator has not yet applied the image FindCoordinator answered from, as a client does. */
   private void commit(int coordinator, String group, String topic, int partition, long offset) {
-    OffsetCommitResponse r = groups(coordinator).offsetCommit(OffsetCommitRequest.newBuilder()
-        .setGroupId(group).setGenerationId(-1)
-        .addOffsets(TopicPartitionOffset.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset))
-        .build());
+    AtomicReference<OffsetCommitResponse> response = new AtomicReference<>();
+    await("the coordinator accepts the commit").atMost(NodeCluster.WAIT).until(() -> {
+      response.set(groups(coordinator).offsetCommit(OffsetCommitRequest.newBuilder()
+          .setGroupId(group).setGenerationId(-1)
+          .addOffsets(TopicPartitionOffset.newBuilder().setTopic(topic).setPartition(partition).setOffset(offset))
+          .build()));
+      ErrorCode code = response.get().getErrorCode();
+      return code != ErrorCode.NOT_COORDINATOR && code != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    });
+    OffsetCommitResponse r = response.get();
     assertEquals(ErrorCode.NONE, r.getErrorCode(), r.getErrorMessage());
     assertEquals(ErrorCode.NONE, r.getOffsets(0).getErrorCode(), r.getOffsets(0).getErrorMessage());
   }
