@@ -64,7 +64,8 @@ final class NodeMetrics implements AutoCloseable {
 
     String host = config.metricsHost();
     int port = config.metricsPort();
-    ExecutorService executor = Executors.newSingleThreadExecutor(new NamedThreadFactory("metrics-http-" + config.nodeId()));
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(new NamedThreadFactory("metrics-http-" + config.nodeId()));
     try {
       HTTPServer server = new HTTPServer.Builder().withInetSocketAddress(new InetSocketAddress(host, port))
           .withRegistry(registry).withExecutorService(executor).build();

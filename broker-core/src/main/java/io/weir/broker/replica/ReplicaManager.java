@@ -3,8 +3,8 @@ package io.weir.broker.replica;
 import io.weir.broker.ApiException;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.fetcher.ReplicaFetcherManager;
-import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.metadata.MetadataCache;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.common.TopicPartition;
 import io.weir.common.record.MemoryRecords;
@@ -237,7 +237,8 @@ public final class ReplicaManager {
       responses.put(tp, out);
       try {
         AppendResult result = hostedPartition(tp).appendRecordsToLeader(e.getValue(), acks);
-        stats.recordAppend(tp.topic(), e.getValue().sizeInBytes(), result.lastOffset() - result.baseOffset() + 1);
+        stats.recordAppend(
+            tp.topic(), e.getValue().sizeInBytes(), result.lastOffset() - result.baseOffset() + 1);
         out.setBaseOffset(result.baseOffset())
             .setLogAppendTimeMs(result.logAppendTime())
             .setLogStartOffset(result.logStartOffset());

@@ -155,7 +155,8 @@ class MetricsTest {
       }
     }
     assertTrue(partition >= 0, "the coordinator " + coordinator + " leads one of 3 partitions on 3 brokers");
-    Map<String, String> labels = Map.of("group", "billing", "topic", "payments", "partition", String.valueOf(partition));
+    Map<String, String> labels =
+        Map.of("group", "billing", "topic", "payments", "partition", String.valueOf(partition));
 
     produce(coordinator, "payments", partition, "p1", "p2", "p3", "p4", "p5");
     commit(coordinator, "billing", "payments", partition, 0);
