@@ -2,6 +2,7 @@ package io.weir.broker;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.weir.broker.api.FetchServiceImpl;
@@ -16,6 +17,7 @@ import io.weir.broker.group.GroupCoordinator;
 import io.weir.broker.group.GroupServiceImpl;
 import io.weir.broker.metadata.AutoTopicCreator;
 import io.weir.broker.metadata.MetadataCache;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.producer.ProducerIdBlockSource;
 import io.weir.broker.producer.ProducerIdManager;
 import io.weir.broker.replica.AlterPartitionManager;
@@ -66,6 +68,7 @@ public final class BrokerServer implements Closeable {
   private final GroupCoordinator groupCoordinator;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final BrokerStats stats = new BrokerStats();
 
   public BrokerServer(
       BrokerConfig config,
@@ -109,6 +112,22 @@ public final class BrokerServer implements Closeable {
       AutoTopicCreator topicCreator,
       Function<Endpoint, LeaderEndpoint> leaderEndpoints,
       Function<MetadataCache, List<BindableService>> extraServices) {
+    this(config, logDir, host, port, alterPartitionManager, producerIdBlocks, topicCreator, leaderEndpoints,
+        extraServices, List.of());
+  }
+
+  /** @param interceptors wrap every call on the client listener (the node's request metrics) */
+  public BrokerServer(
+      BrokerConfig config,
+      Path logDir,
+      String host,
+      int port,
+      AlterPartitionManager alterPartitionManager,
+      ProducerIdBlockSource producerIdBlocks,
+      AutoTopicCreator topicCreator,
+      Function<Endpoint, LeaderEndpoint> leaderEndpoints,
+      Function<MetadataCache, List<BindableService>> extraServices,
+      List<ServerInterceptor> interceptors) {
     this.config = config;
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
@@ -148,7 +167,8 @@ public final class BrokerServer implements Closeable {
             fetcherManager,
             new HighWatermarkCheckpoint(logDir),
             purgatoryTimer,
-            System::currentTimeMillis);
+            System::currentTimeMillis,
+            stats);
     self[0] = replicaManager;
     this.groupThread =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("group-coordinator-" + config.nodeId()));
@@ -168,6 +188,7 @@ public final class BrokerServer implements Closeable {
             .addService(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator))
             .addService(health.getHealthService());
     extraServices.apply(metadataCache).forEach(builder::addService);
+    interceptors.forEach(builder::intercept);
     this.server = builder.build();
   }
 
@@ -230,6 +251,15 @@ public final class BrokerServer implements Closeable {
 
   public LogManager logManager() {
     return logManager;
+  }
+
+  public GroupCoordinator groupCoordinator() {
+    return groupCoordinator;
+  }
+
+  /** The produce, fetch and ISR event counters. */
+  public BrokerStats stats() {
+    return stats;
   }
 
   @Override

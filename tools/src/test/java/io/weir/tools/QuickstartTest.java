@@ -34,7 +34,7 @@ class QuickstartTest {
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> serverCli.execute("server",
           "--override", "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
           "--override", "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-          "--override", "log.dirs=" + dir.resolve("weir-data")), serverThread);
+          "--override", "log.dirs=" + dir.resolve("weir-data"), "--override", "metrics.port=0"), serverThread);
       await("the server starts").atMost(Duration.ofSeconds(60)).until(() -> serverOut.toString().contains("started"));
 
       ClientCommandsTest.Run created = runWithInput("", "topic", "create", "demo", "-p", "3", "-b", bootstrap);

@@ -62,7 +62,7 @@ class ServerCommandTest {
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("server",
           "--override", "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
           "--override", "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-          "--override", "log.dirs=" + data), commandThread);
+          "--override", "log.dirs=" + data, "--override", "metrics.port=0"), commandThread);
       await("the broker answers MetadataService").atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
           MetadataServiceGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
               .getMetadata(MetadataRequest.newBuilder().build()).getBrokersCount() == 1);
@@ -94,7 +94,7 @@ class ServerCommandTest {
     Files.writeString(props, String.join("\n",
         "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + freePort(),
         "listeners=PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort(),
-        "log.dirs=" + dir.resolve("data")));
+        "log.dirs=" + dir.resolve("data"), "metrics.port=0"));
     assertEquals(1, cli().execute("server", "--config", props.toString()));
     String message = err.toString().strip();
     assertTrue(message.startsWith("weir server: No meta.properties found in " + dir.resolve("data")), message);
@@ -116,7 +116,7 @@ class ServerCommandTest {
     Files.writeString(props, String.join("\n",
         "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + controllerPort,
         "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "log.dirs=" + dir.resolve("data")));
+        "log.dirs=" + dir.resolve("data"), "metrics.port=0"));
     assertEquals(0, cli().execute("storage", "random-uuid"));
     String clusterId = out.toString().strip();
     assertEquals(22, clusterId.length(), clusterId);

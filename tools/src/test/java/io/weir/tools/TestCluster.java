@@ -49,6 +49,7 @@ final class TestCluster implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("metrics.port", "0");
         ServerConfig config = ServerConfig.fromProperties(p);
         StorageFormatter.format(config.allDirs(), id, clusterId);
         nodes.add(WeirNode.start(config));

@@ -727,6 +727,21 @@ public final class GroupCoordinator {
     return out.build();
   }
 
+  /** Every live group coordinated here, with its state and committed offsets (for metrics). */
+  public List<GroupSummary> groupSummaries() {
+    List<GroupSummary> out = new ArrayList<>();
+    for (GroupMetadata g : groups.values()) {
+      synchronized (g) {
+        if (!g.is(GroupState.DEAD)) {
+          Map<TopicPartition, Long> offsets = new HashMap<>();
+          g.offsets.forEach((tp, c) -> offsets.put(tp, c.offset()));
+          out.add(new GroupSummary(g.groupId, g.state(), offsets));
+        }
+      }
+    }
+    return out;
+  }
+
   public DescribeGroupsResponse.Group describeGroup(String groupId) {
     DescribeGroupsResponse.Group.Builder out = DescribeGroupsResponse.Group.newBuilder().setGroupId(groupId);
     ErrorCode error = coordinatorError(groupId);

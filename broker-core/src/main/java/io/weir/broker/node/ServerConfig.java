@@ -82,6 +82,10 @@ public final class ServerConfig {
   public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
   public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
   public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+  public static final String METRICS_PORT = "metrics.port";
+  public static final String METRICS_HOST = "metrics.host";
+  /** The port Prometheus' JMX exporter users already scrape. */
+  public static final int DEFAULT_METRICS_PORT = 9404;
 
   /** The name of the directory, inside the metadata log dir, that holds the Raft log (RocksDB). */
   static final String METADATA_DIR_NAME = LogManager.METADATA_DIR_NAME;
@@ -179,6 +183,11 @@ public final class ServerConfig {
           "The largest session.timeout.ms a consumer may ask for.")
       .define(GROUP_INITIAL_REBALANCE_DELAY_MS, INT, 3000, Range.atLeast(0), MEDIUM,
           "How long the first rebalance of an empty group waits for more members to join.")
+      .define(METRICS_PORT, INT, DEFAULT_METRICS_PORT, Range.between(-1, 65535), MEDIUM,
+          "Port of the Prometheus endpoint (GET /metrics); 0 picks a free port, -1 disables it.")
+      .define(METRICS_HOST, STRING, null, MEDIUM,
+          "Address the Prometheus endpoint binds; by default the host of the first entry of listeners "
+              + "(every interface when that host is empty).")
       .define(QuorumConfig.ELECTION_TIMEOUT_MS, LONG, 1000L, Range.atLeast(1), MEDIUM,
           "Raft election timeout; a leader not hearing a majority this long steps down.")
       .define(QuorumConfig.FETCH_TIMEOUT_MS, LONG, 2000L, Range.atLeast(1), MEDIUM,
@@ -406,6 +415,20 @@ public final class ServerConfig {
     return advertisedListeners.values().stream()
         .map(l -> l.host().isEmpty() ? new Listener(l.name(), "localhost", l.port()) : l)
         .toList();
+  }
+
+  /** {@code metrics.port}: 0 for a free port, -1 for no endpoint. */
+  public int metricsPort() {
+    return values.getInt(METRICS_PORT);
+  }
+
+  /** The address the metrics endpoint binds: {@code metrics.host}, else the first listener's host. */
+  public String metricsHost() {
+    String host = values.getString(METRICS_HOST);
+    if (host == null) {
+      host = listeners.values().iterator().next().host();
+    }
+    return host.isEmpty() ? "0.0.0.0" : host;
   }
 
   public List<Path> logDirs() {

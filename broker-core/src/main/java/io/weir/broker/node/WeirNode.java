@@ -6,6 +6,7 @@ import io.weir.broker.NamedThreadFactory;
 import io.weir.broker.admin.AdminServiceImpl;
 import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.metadata.AutoTopicCreator;
+import io.weir.broker.metrics.GrpcServerMetrics;
 import io.weir.broker.producer.ProducerIdBlockSource;
 import io.weir.broker.replica.AlterPartitionManager;
 import io.weir.metadata.broker.BrokerLifecycleManager;
@@ -60,6 +61,8 @@ public final class WeirNode implements AutoCloseable {
   private QuorumController controller;
   private BrokerServer broker;
   private volatile BrokerLifecycleManager lifecycle; // read by controller-call threads
+  private final GrpcServerMetrics requestMetrics = new GrpcServerMetrics(); // thread-safe, on both listeners
+  private NodeMetrics metrics; // set once while starting; null when metrics.port=-1
 
   private WeirNode(ServerConfig config, String clusterId) {
     this.config = config;
@@ -84,6 +87,10 @@ public final class WeirNode implements AutoCloseable {
     String clusterId = StorageFormatter.verify(config.allDirs(), config.nodeId());
     WeirNode node = new WeirNode(config, clusterId);
     try {
+      if (config.metricsPort() >= 0) {
+        node.metrics = NodeMetrics.start(config, node.requestMetrics);
+        node.started.add(node.metrics);
+      }
       if (config.hasControllerRole()) {
         node.startController();
       }
@@ -92,6 +99,9 @@ public final class WeirNode implements AutoCloseable {
       } else {
         node.brokerReady.completeExceptionally(new IllegalStateException("node " + config.nodeId()
             + " has no broker role"));
+      }
+      if (node.metrics != null) {
+        node.metrics.addRoles(node.broker, node.controller);
       }
     } catch (RuntimeException e) {
       node.close();
@@ -104,7 +114,7 @@ public final class WeirNode implements AutoCloseable {
 
   private void startController() {
     ServerConfig.Listener l = config.controllerListener();
-    controllerListener = ControllerListener.bind(bindHost(l), l.port());
+    controllerListener = ControllerListener.bind(bindHost(l), l.port(), List.of(requestMetrics));
     started.add(controllerListener);
     controller = QuorumController.start(config.quorumConfig(), config.controllerConfig(),
         config.controllerTimings(), controllerListener);
@@ -139,7 +149,7 @@ public final class WeirNode implements AutoCloseable {
     BrokerConfig brokerConfig = config.brokerConfig();
     broker = new BrokerServer(brokerConfig, config.logDirs().get(0), bindHost(listener), listener.port(),
         alterPartition, producerIds, topicCreator, leaderEndpoints,
-        cache -> List.of(new AdminServiceImpl(client, cache, clusterId)));
+        cache -> List.of(new AdminServiceImpl(client, cache, clusterId)), List.of(requestMetrics));
     started.add(broker);
     BrokerMetadataPublisher publisher = new BrokerMetadataPublisher(broker);
     started.add(publisher);
@@ -211,6 +221,11 @@ public final class WeirNode implements AutoCloseable {
   /** Completes with the broker's port once it is unfenced and serving; fails for a controller-only node. */
   public CompletableFuture<Integer> brokerReady() {
     return brokerReady;
+  }
+
+  /** The port of the Prometheus endpoint, -1 when {@code metrics.port=-1}. */
+  public int metricsPort() {
+    return metrics == null ? -1 : metrics.port();
   }
 
   /** The broker role, or null. */

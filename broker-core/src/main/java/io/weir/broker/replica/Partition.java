@@ -1,6 +1,7 @@
 package io.weir.broker.replica;
 
 import io.weir.broker.ApiException;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.producer.BatchMetadata;
 import io.weir.broker.producer.ProducerStateManager;
 import io.weir.common.TopicPartition;
@@ -55,6 +56,7 @@ public final class Partition {
   private final AlterPartitionManager alterPartitionManager;
   private final Consumer<TopicPartition> stateChangeListener; // told of HW/ISR changes off-monitor
   private final IntPredicate isBrokerLive; // only live (unfenced) brokers may join the ISR
+  private final BrokerStats stats;
   private final ProducerStateManager producerState = new ProducerStateManager(); // monitor
   private final Map<Integer, ReplicaState> remoteReplicas = new HashMap<>(); // monitor
   private volatile TopicConfig config; // replaced whole
@@ -75,7 +77,8 @@ public final class Partition {
       long replicaLagTimeMaxMs,
       AlterPartitionManager alterPartitionManager,
       Consumer<TopicPartition> stateChangeListener,
-      IntPredicate isBrokerLive) {
+      IntPredicate isBrokerLive,
+      BrokerStats stats) {
     this.tp = tp;
     this.localBrokerId = localBrokerId;
     this.log = log;
@@ -86,6 +89,7 @@ public final class Partition {
     this.alterPartitionManager = alterPartitionManager;
     this.stateChangeListener = stateChangeListener;
     this.isBrokerLive = isBrokerLive;
+    this.stats = stats;
     synchronized (this) {
       this.highWatermark =
           Math.max(log.logStartOffset(), Math.min(checkpointedHighWatermark, log.logEndOffset()));
@@ -159,6 +163,9 @@ public final class Partition {
           throw new UncheckedIOException("writing the leader epoch of " + tp + " failed", e);
         }
         leaderEpochStartOffset = log.logEndOffset();
+      } else {
+        // The controller changed the ISR itself (it drops fenced brokers) or confirmed our proposal.
+        stats.recordIsrChange(old.isr().size(), reg.isr().size());
       }
       for (int replica : reg.replicas()) {
         if (replica != localBrokerId) {
@@ -428,6 +435,7 @@ public final class Partition {
         return;
       }
       PartitionRegistration reg = response.partition();
+      stats.recordIsrChange(s.isr().size(), reg.isr().size());
       state =
           new LeaderAndIsr(
               true,

@@ -4,6 +4,7 @@ import io.weir.broker.ApiException;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.fetcher.ReplicaFetcherManager;
 import io.weir.broker.metadata.MetadataCache;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.purgatory.DelayedOperationPurgatory;
 import io.weir.common.TopicPartition;
 import io.weir.common.record.MemoryRecords;
@@ -20,6 +21,7 @@ import io.weir.storage.log.LogManager;
 import io.weir.storage.log.LogStorageException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -52,6 +54,7 @@ public final class ReplicaManager {
   private final ReplicaFetcherManager fetcherManager;
   private final HighWatermarkCheckpoint hwCheckpoint;
   private final LongSupplier clock;
+  private final BrokerStats stats;
   private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>(); // writes: metadata thread
   private final Map<TopicPartition, Long> checkpointedHighWatermarks; // read-only after start
   private final DelayedOperationPurgatory<DelayedProduce> producePurgatory;
@@ -65,7 +68,8 @@ public final class ReplicaManager {
       ReplicaFetcherManager fetcherManager,
       HighWatermarkCheckpoint hwCheckpoint,
       ScheduledExecutorService purgatoryTimer,
-      LongSupplier clock) {
+      LongSupplier clock,
+      BrokerStats stats) {
     this.config = config;
     this.logManager = logManager;
     this.metadataCache = metadataCache;
@@ -73,6 +77,7 @@ public final class ReplicaManager {
     this.fetcherManager = fetcherManager;
     this.hwCheckpoint = hwCheckpoint;
     this.clock = clock;
+    this.stats = stats;
     this.producePurgatory = new DelayedOperationPurgatory<>("produce", purgatoryTimer);
     this.fetchPurgatory = new DelayedOperationPurgatory<>("fetch", purgatoryTimer);
     Map<TopicPartition, Long> hws;
@@ -88,6 +93,11 @@ public final class ReplicaManager {
 
   public Partition partition(TopicPartition tp) {
     return partitions.get(tp);
+  }
+
+  /** Every partition with a replica here, as of now (a live view). */
+  public Collection<Partition> hostedPartitions() {
+    return partitions.values();
   }
 
   // ---- metadata ----
@@ -145,7 +155,8 @@ public final class ReplicaManager {
               config.replicaLagTimeMaxMs(),
               alterPartitionManager,
               this::completeDelayedRequests,
-              metadataCache::isLive);
+              metadataCache::isLive,
+              stats);
       partitions.put(tp, partition);
     } else if (!partition.config().equals(cfg)) {
       partition.updateConfig(cfg);
@@ -226,6 +237,8 @@ public final class ReplicaManager {
       responses.put(tp, out);
       try {
         AppendResult result = hostedPartition(tp).appendRecordsToLeader(e.getValue(), acks);
+        stats.recordAppend(
+            tp.topic(), e.getValue().sizeInBytes(), result.lastOffset() - result.baseOffset() + 1);
         out.setBaseOffset(result.baseOffset())
             .setLogAppendTimeMs(result.logAppendTime())
             .setLogStartOffset(result.logStartOffset());
@@ -291,7 +304,13 @@ public final class ReplicaManager {
   public void fetchMessages(
       FetchParams params,
       List<FetchPartition> fetchPartitions,
-      Consumer<List<FetchPartitionResult>> callback) {
+      Consumer<List<FetchPartitionResult>> answer) {
+    Consumer<List<FetchPartitionResult>> callback = results -> {
+      for (FetchPartitionResult r : results) {
+        stats.recordFetch(r.tp().topic(), r.read().bytes(), params.isFromFollower());
+      }
+      answer.accept(results);
+    };
     List<FetchPartitionResult> results = readFromLog(params, fetchPartitions);
     long bytes = 0;
     boolean answerNow = params.maxWaitMs() <= 0 || fetchPartitions.isEmpty();

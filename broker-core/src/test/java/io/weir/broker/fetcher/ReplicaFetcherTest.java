@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.weir.broker.BrokerConfig;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.TestRecords;
 import io.weir.broker.api.FetchServiceImpl;
 import io.weir.broker.replica.FetchPartitionResult;
@@ -54,7 +55,7 @@ class ReplicaFetcherTest {
         TP, brokerId, log, TopicConfig.from(Map.of(), BrokerConfig.defaults(brokerId)), 0,
         System::currentTimeMillis, 30_000,
         (topicId, p, leaderEpoch, partitionEpoch, isr) -> new CompletableFuture<>(),
-        tp -> {}, id -> true);
+        tp -> {}, id -> true, new BrokerStats());
   }
 
   private static PartitionRegistration reg(int leader, int epoch) {

@@ -80,10 +80,17 @@ class ConsumerOffsetsOnNodeTest {
     assertEquals(cluster.partition(GroupConfig.OFFSETS_TOPIC, offsetsPartition).leader(), coordinator,
         "the coordinator leads the group's hashed partition");
 
-    OffsetCommitResponse commit = groups(coordinator).offsetCommit(OffsetCommitRequest.newBuilder()
-        .setGroupId(GROUP).setGenerationId(-1)
-        .addOffsets(TopicPartitionOffset.newBuilder().setTopic("events").setPartition(0).setOffset(42))
-        .build());
+    // The coordinator may not have applied the image FindCoordinator answered from yet: retry as a client does.
+    AtomicReference<OffsetCommitResponse> committed = new AtomicReference<>();
+    await("the coordinator accepts the commit").atMost(NodeCluster.WAIT).until(() -> {
+      committed.set(groups(coordinator).offsetCommit(OffsetCommitRequest.newBuilder()
+          .setGroupId(GROUP).setGenerationId(-1)
+          .addOffsets(TopicPartitionOffset.newBuilder().setTopic("events").setPartition(0).setOffset(42))
+          .build()));
+      ErrorCode code = committed.get().getErrorCode();
+      return code != ErrorCode.NOT_COORDINATOR && code != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+    });
+    OffsetCommitResponse commit = committed.get();
     assertEquals(ErrorCode.NONE, commit.getErrorCode(), commit.getErrorMessage());
     assertEquals(ErrorCode.NONE, commit.getOffsets(0).getErrorCode(), commit.getOffsets(0).getErrorMessage());
     assertEquals(42, fetchCommitted(coordinator));

@@ -53,6 +53,17 @@ class ServerConfigTest {
     assertEquals(1, c.brokerConfig().minInsyncReplicas());
     assertEquals(LogConfig.defaults(), c.brokerConfig().defaultLogConfig());
     assertEquals(9000, c.controllerConfig().brokerSessionTimeoutMs());
+    assertEquals(9404, c.metricsPort());
+    assertEquals("localhost", c.metricsHost(), "the first listener's host");
+  }
+
+  @Test
+  void metricsBindWhereTheyAreToldOrEveryInterfaceForAnEmptyListenerHost() {
+    assertEquals("0.0.0.0", ServerConfig.fromProperties(with(combined(),
+        "listeners", "PLAINTEXT://:9092,CONTROLLER://localhost:9093")).metricsHost());
+    ServerConfig c = ServerConfig.fromProperties(with(combined(), "metrics.host", "10.0.0.7", "metrics.port", "-1"));
+    assertEquals("10.0.0.7", c.metricsHost());
+    assertEquals(-1, c.metricsPort());
   }
 
   @Test
@@ -168,7 +179,9 @@ class ServerConfigTest {
         Arguments.of(with(combined(), "broker.session.timeout.ms", "0"), "configuration broker.session.timeout.ms"),
         Arguments.of(with(combined(), "controller.quorum.heartbeat.interval.ms", "5000"),
             "configuration controller.quorum.heartbeat.interval.ms: must be below"),
-        Arguments.of(with(combined(), "message.max.bytes", "big"), "configuration message.max.bytes"));
+        Arguments.of(with(combined(), "message.max.bytes", "big"), "configuration message.max.bytes"),
+        Arguments.of(with(combined(), "metrics.port", "-2"), "Invalid value -2 for configuration metrics.port"),
+        Arguments.of(with(combined(), "metrics.port", "65536"), "configuration metrics.port"));
   }
 
   @ParameterizedTest

@@ -43,6 +43,7 @@ class WeirNodeTest {
     p.put("controller.quorum.voters", nodeId + "@127.0.0.1:1");
     p.put("listeners", "PLAINTEXT://127.0.0.1:2,CONTROLLER://127.0.0.1:1");
     p.put("log.dirs", dir.resolve("data").toString());
+    p.put("metrics.port", "0");
     return ServerConfig.fromProperties(p);
   }
 

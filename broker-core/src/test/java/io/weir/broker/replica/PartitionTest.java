@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.broker.ApiException;
 import io.weir.broker.BrokerConfig;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.common.TopicPartition;
 import io.weir.metadata.controller.AlterPartitionResponse;
 import io.weir.metadata.controller.ApiError;
@@ -54,7 +55,8 @@ class PartitionTest {
               return f;
             },
             stateChanges::add,
-            id -> true);
+            id -> true,
+            new BrokerStats());
   }
 
   @AfterEach

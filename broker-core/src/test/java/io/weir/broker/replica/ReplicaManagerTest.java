@@ -3,6 +3,7 @@ package io.weir.broker.replica;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.weir.broker.BrokerConfig;
+import io.weir.broker.metrics.BrokerStats;
 import io.weir.broker.NamedThreadFactory;
 import io.weir.broker.TestRecords;
 import io.weir.broker.fetcher.ReplicaFetcher;
@@ -54,7 +55,7 @@ class ReplicaManagerTest {
             tp -> null, tp -> {});
     replicaManager = new ReplicaManager(config, logManager, cache,
         (topicId, p, le, pe, isr) -> new CompletableFuture<>(), fetchers, new HighWatermarkCheckpoint(dir), timer,
-        System::currentTimeMillis);
+        System::currentTimeMillis, new BrokerStats());
   }
 
   private void stop() {

@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.HandlerRegistry;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -11,6 +12,7 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -40,16 +42,22 @@ public final class ControllerListener implements AutoCloseable {
 
     /** Binds {@code host:port}; port 0 picks a free port, see {@link #endpoint()}. */
     public static ControllerListener bind(String host, int port) {
+        return bind(host, port, List.of());
+    }
+
+    /** As {@link #bind(String, int)}, with {@code interceptors} around every call (the node's request metrics). */
+    public static ControllerListener bind(String host, int port, List<ServerInterceptor> interceptors) {
         ServiceRegistry registry = new ServiceRegistry();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .fallbackHandlerRegistry(registry)
                 // A restarted node rebinds its port while connections of its previous run are in TIME_WAIT.
                 .withOption(ChannelOption.SO_REUSEADDR, true)
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .flowControlWindow(FLOW_CONTROL_WINDOW_BYTES)
                 .permitKeepAliveTime(KEEPALIVE_SECONDS / 2, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true)
-                .build();
+                .permitKeepAliveWithoutCalls(true);
+        interceptors.forEach(builder::intercept);
+        Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
