@@ -49,6 +49,7 @@ class ReadmeQuickstartTest {
     Process server = weir.start(log, "server",
         "--override", "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
         "--override", "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+        "--override", "metrics.port=0",
         "--override", "log.dirs=" + dir.resolve("weir-data"));
     started.add(server.toHandle());
     await("weir server starts").atMost(COMMAND).until(() -> {

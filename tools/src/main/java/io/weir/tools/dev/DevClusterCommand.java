@@ -72,7 +72,8 @@ final class DevClusterCommand implements Callable<Integer> {
   boolean detach;
 
   @Option(names = "--base-port", paramLabel = "P",
-      description = "Node i listens on P+2(i-1) (broker) and P+2(i-1)+1 (controller); default: free ports.")
+      description = "Node i listens on P+3(i-1) (broker), P+3(i-1)+1 (controller) and P+3(i-1)+2 (metrics); "
+          + "default: free ports.")
   Integer basePort;
 
   @Option(names = "--java-opts", paramLabel = "OPTS", defaultValue = "-Xms1g -Xmx1g",
@@ -82,6 +83,8 @@ final class DevClusterCommand implements Callable<Integer> {
   @Option(names = "--start-timeout-ms", paramLabel = "MS", defaultValue = "60000",
       description = "How long to wait for every broker to serve (default: ${DEFAULT-VALUE}).")
   long startTimeoutMs;
+
+  private static final int PORTS_PER_NODE = 3; // broker, controller, metrics
 
   private final AtomicBoolean stopping = new AtomicBoolean(); // the first stopAll() stops the nodes
 
@@ -96,18 +99,20 @@ final class DevClusterCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl,
           "--controllers must be between 1 and --nodes (" + nodes + "), was " + c);
     }
-    if (basePort != null && (basePort < 1 || basePort + 2 * nodes - 1 > 65535)) {
+    if (basePort != null && (basePort < 1 || basePort + PORTS_PER_NODE * nodes - 1 > 65535)) {
       throw new CommandLine.ParameterException(cl, "--base-port " + basePort + " leaves no room for "
-          + 2 * nodes + " ports below 65536");
+          + PORTS_PER_NODE * nodes + " ports below 65536");
     }
     if (startTimeoutMs < 1) {
       throw new CommandLine.ParameterException(cl, "--start-timeout-ms must be positive, was " + startTimeoutMs);
     }
     Path root = dir.toAbsolutePath().normalize();
-    List<Integer> ports = basePort != null ? consecutive(basePort, 2 * nodes) : freePorts(2 * nodes);
+    List<Integer> ports = basePort != null ? consecutive(basePort, PORTS_PER_NODE * nodes)
+        : freePorts(PORTS_PER_NODE * nodes);
     List<DevNode> plan = new ArrayList<>();
     for (int id = 1; id <= nodes; id++) {
-      plan.add(new DevNode(id, id <= c, ports.get(2 * (id - 1)), ports.get(2 * (id - 1) + 1),
+      int first = PORTS_PER_NODE * (id - 1);
+      plan.add(new DevNode(id, id <= c, ports.get(first), ports.get(first + 1), ports.get(first + 2),
           root.resolve("node-" + id)));
     }
     return plan;

@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * One node of a dev cluster: its id, whether it is a combined broker+controller (a voter) or a
- * broker only, its loopback ports and its directory ({@code D/node-<id>}).
+ * broker only, its loopback ports (broker, controller, Prometheus) and its directory ({@code D/node-<id>}).
  */
-record DevNode(int id, boolean controller, int brokerPort, int controllerPort, Path dir) {
+record DevNode(int id, boolean controller, int brokerPort, int controllerPort, int metricsPort, Path dir) {
   static final String HOST = "127.0.0.1";
 
   Path config() {
@@ -40,6 +40,7 @@ record DevNode(int id, boolean controller, int brokerPort, int controllerPort, P
     p.put("listeners", "PLAINTEXT://" + brokerAddress() + (controller ? ",CONTROLLER://" + HOST + ":" + controllerPort : ""));
     p.put("controller.listener.names", "CONTROLLER");
     p.put("controller.quorum.voters", voters);
+    p.put("metrics.port", String.valueOf(metricsPort));
     p.put("log.dirs", dataDir().toString());
     p.put("default.replication.factor", replicas);
     p.put("offsets.topic.replication.factor", replicas);

@@ -71,7 +71,7 @@ class DevClusterCommandTest {
 
   @Test
   void portsPastTheLastPortAreAnInputError() throws IOException {
-    assertInputError("--base-port 65531 leaves no room for 6 ports below 65536",
+    assertInputError("--base-port 65531 leaves no room for 9 ports below 65536",
         "dev", "cluster", "--base-port", "65531", "--dir", dir.toString());
   }
 
@@ -97,7 +97,7 @@ class DevClusterCommandTest {
         "--dir", dir.toString());
     List<DevNode> plan = cmd.plan();
     DevClusterCommand.writeConfigs(plan);
-    assertEquals("127.0.0.1:20000,127.0.0.1:20002,127.0.0.1:20004,127.0.0.1:20006,127.0.0.1:20008",
+    assertEquals("127.0.0.1:20000,127.0.0.1:20003,127.0.0.1:20006,127.0.0.1:20009,127.0.0.1:20012",
         DevClusterCommand.bootstrap(plan));
 
     Set<String> clusterIds = new HashSet<>();
@@ -109,10 +109,11 @@ class DevClusterCommandTest {
       assertEquals(id <= 3, c.hasControllerRole(), "node " + id);
       assertEquals(List.of(1, 2, 3), List.copyOf(c.quorumConfig().voters().keySet()));
       assertEquals(20001, c.quorumConfig().voters().get(1).port());
-      assertEquals(20005, c.quorumConfig().voters().get(3).port());
-      assertEquals(new ServerConfig.Listener("PLAINTEXT", "127.0.0.1", 20000 + 2 * (id - 1)), c.brokerListener());
+      assertEquals(20007, c.quorumConfig().voters().get(3).port());
+      assertEquals(new ServerConfig.Listener("PLAINTEXT", "127.0.0.1", 20000 + 3 * (id - 1)), c.brokerListener());
+      assertEquals(20002 + 3 * (id - 1), c.metricsPort());
       if (id <= 3) {
-        assertEquals(new ServerConfig.Listener("CONTROLLER", "127.0.0.1", 20001 + 2 * (id - 1)),
+        assertEquals(new ServerConfig.Listener("CONTROLLER", "127.0.0.1", 20001 + 3 * (id - 1)),
             c.controllerListener());
       }
       assertEquals(List.of(nodeDir.resolve("data")), c.logDirs());
@@ -135,11 +136,12 @@ class DevClusterCommandTest {
       assertTrue(n.controller(), "min(N, 3) controllers by default");
       ports.add(n.brokerPort());
       ports.add(n.controllerPort());
+      ports.add(n.metricsPort());
       ServerConfig c = load(n.config());
       assertEquals(2, c.controllerConfig().defaultReplicationFactor());
       assertEquals(2, c.brokerConfig().groupConfig().offsetsTopicReplicationFactor());
     }
-    assertEquals(4, ports.size(), ports.toString());
+    assertEquals(6, ports.size(), ports.toString());
     assertFalse(ports.contains(0));
   }
 
