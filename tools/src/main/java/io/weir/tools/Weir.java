@@ -1,5 +1,6 @@
 package io.weir.tools;
 
+import io.weir.tools.perf.PerfCommand;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
         "  weir consume demo --from-beginning -n 1"},
     subcommands = {ServerCommand.class, StorageCommand.class, TopicCommand.class, ProduceCommand.class,
         ConsumeCommand.class, GroupCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
-        CommandLine.HelpCommand.class})
+        PerfCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
