@@ -46,15 +46,11 @@ public final class ClientOptions {
     return props;
   }
 
-  public int requestTimeoutMs() {
-    return requestTimeoutMs;
-  }
-
   public boolean verbose() {
     return verbose;
   }
 
-  Map<String, Object> adminProperties() {
+  public Map<String, Object> adminProperties() {
     return properties(Map.of("request.timeout.ms", requestTimeoutMs, "default.api.timeout.ms", requestTimeoutMs));
   }
 }

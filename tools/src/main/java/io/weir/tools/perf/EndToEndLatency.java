@@ -100,8 +100,7 @@ final class EndToEndLatency extends PerfTool {
   }
 
   private void createTopicIfMissing() throws Exception {
-    try (Admin admin = Admin.create(client.properties(Map.of("request.timeout.ms", client.requestTimeoutMs(),
-        "default.api.timeout.ms", client.requestTimeoutMs()), null, Map.of()))) {
+    try (Admin admin = Admin.create(client.adminProperties())) {
       if (!admin.listTopics().get().contains(topic)) {
         out().printf(Locale.ROOT, "Topic \"%s\" does not exist. Will create topic with %d partition(s) and replication factor = %d%n",
             topic, 1, 1);

@@ -7,7 +7,7 @@ import java.util.Locale;
  * What {@code weir perf produce} measures, in the figures of Kafka's ProducerPerformance: acknowledged
  * records and bytes, send-to-acknowledgement latency per record, a progress line per reporting interval
  * and the total line. Fed by the producer's I/O thread (callbacks) and read by the command thread at
- * the end: every method is synchronized.
+ * the end: every method but {@link #failed} is synchronized.
  */
 final class ProducerStats {
   /** Kafka keeps at most this many sampled latencies for the percentiles. */
@@ -21,7 +21,7 @@ final class ProducerStats {
   private long bytes;
   private long totalLatencyMs;
   private int maxLatencyMs;
-  private long failed;
+  private volatile long failed; // written under the lock; read without it by the sending loop, per record
   private Exception firstError;
   private long windowStartMs;
   private long windowCount;
@@ -68,7 +68,7 @@ final class ProducerStats {
     }
   }
 
-  synchronized long failed() {
+  long failed() {
     return failed;
   }
 
