@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
  * A command that talks to a cluster: any failure becomes one line on stderr naming the command,
  * and exit code 1 (the stack trace too with {@code --verbose}).
  */
-abstract class ClientCommand implements Callable<Integer> {
+public abstract class ClientCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin ClientOptions client;
 
@@ -24,22 +24,28 @@ abstract class ClientCommand implements Callable<Integer> {
     try {
       return execute();
     } catch (Exception e) {
-      Throwable cause = e;
-      while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      err().println(spec.qualifiedName() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
-      if (client.verbose) {
-        cause.printStackTrace(err());
-      }
-      return 1;
+      return failed(spec, e, client.verbose);
     } finally {
       out().flush();
       err().flush();
     }
+  }
+
+  /** Reports a command's failure as one line on stderr (and its stack trace when verbose); returns exit code 1. */
+  public static int failed(CommandLine.Model.CommandSpec spec, Exception e, boolean verbose) {
+    Throwable cause = e;
+    while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(spec.qualifiedName() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+    if (verbose) {
+      cause.printStackTrace(err);
+    }
+    return 1;
   }
 
   PrintWriter out() {

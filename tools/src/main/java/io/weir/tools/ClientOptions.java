@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options every command that talks to a cluster shares (a picocli mixin). */
-final class ClientOptions {
+/** The options every command that talks to a cluster shares (a picocli mixin; public for the perf tools). */
+public final class ClientOptions {
   @Option(names = {"-b", "--bootstrap-server"}, paramLabel = "HOST:PORT",
       defaultValue = "${env:WEIR_BOOTSTRAP:-localhost:9092}",
       description = "Broker(s) to connect to, comma-separated (default: $WEIR_BOOTSTRAP or ${DEFAULT-VALUE}).")
@@ -25,15 +25,32 @@ final class ClientOptions {
 
   /** Client properties: the timeouts, then the command-config file over them, then the bootstrap servers. */
   Map<String, Object> properties(Map<String, Object> timeouts) {
-    Map<String, Object> props = new LinkedHashMap<>(timeouts);
+    return properties(timeouts, null, Map.of());
+  }
+
+  /**
+   * Client properties layered as Kafka's perf tools do: {@code defaults}, then {@code --command-config},
+   * then {@code file} (e.g. {@code --producer.config}, may be null), then {@code overrides}, then the
+   * bootstrap servers.
+   */
+  public Map<String, Object> properties(Map<String, Object> defaults, Path file, Map<String, String> overrides) {
+    Map<String, Object> props = new LinkedHashMap<>(defaults);
     if (commandConfig != null) {
       props.putAll(ServerCommand.load(commandConfig));
     }
+    if (file != null) {
+      props.putAll(ServerCommand.load(file));
+    }
+    props.putAll(overrides);
     props.put("bootstrap.servers", bootstrap);
     return props;
   }
 
-  Map<String, Object> adminProperties() {
+  public boolean verbose() {
+    return verbose;
+  }
+
+  public Map<String, Object> adminProperties() {
     return properties(Map.of("request.timeout.ms", requestTimeoutMs, "default.api.timeout.ms", requestTimeoutMs));
   }
 }

@@ -1,6 +1,7 @@
 package io.weir.tools;
 
 import io.weir.tools.dev.DevCommand;
+import io.weir.tools.perf.PerfCommand;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         "  weir consume demo --from-beginning -n 1", "", "Three local brokers:", "  weir dev cluster --nodes 3"},
     subcommands = {ServerCommand.class, StorageCommand.class, TopicCommand.class, ProduceCommand.class,
         ConsumeCommand.class, GroupCommand.class, ClusterCommand.class, QuorumCommand.class, ConfigCommand.class, LeaderCommand.class,
-        DevCommand.class, CommandLine.HelpCommand.class})
+        PerfCommand.class, DevCommand.class, CommandLine.HelpCommand.class})
 public final class Weir implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
