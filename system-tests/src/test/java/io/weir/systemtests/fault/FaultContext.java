@@ -1,0 +1,84 @@
+package io.weir.systemtests.fault;
+
+import io.weir.systemtests.fault.cluster.ProcessCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a {@link FaultSchedule} acts on: the cluster, the seeded random source that picks targets
+ * and timings, the end of the fault phase, and the log of steps taken (for the report). Used by the
+ * test thread only.
+ */
+public final class FaultContext {
+  private final ProcessCluster cluster;
+  private final Random random;
+  private final long deadlineNanos;
+  private final String topic;
+  private final String group;
+  private final CountDownLatch aborted = new CountDownLatch(1);
+  private final long startNanos = System.nanoTime();
+  private final List<String> steps = new ArrayList<>();
+
+  FaultContext(ProcessCluster cluster, long seed, Duration faultPhase, String topic, String group) {
+    this.cluster = cluster;
+    this.random = new Random(seed);
+    this.deadlineNanos = startNanos + faultPhase.toNanos();
+    this.topic = topic;
+    this.group = group;
+  }
+
+  public ProcessCluster cluster() {
+    return cluster;
+  }
+
+  public Random random() {
+    return random;
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  public boolean timeLeft() {
+    return System.nanoTime() < deadlineNanos && aborted.getCount() > 0;
+  }
+
+  /** Ends the schedule early (the workload broke). */
+  void abort() {
+    aborted.countDown();
+  }
+
+  /** A random duration in [min, max] milliseconds. */
+  public Duration between(long minMs, long maxMs) {
+    return Duration.ofMillis(minMs + (long) (random.nextDouble() * (maxMs - minMs)));
+  }
+
+  /** Keeps a fault in force (or the cluster quiet) for {@code d}, returning early if the run aborts. */
+  public void hold(Duration d) {
+    try {
+      aborted.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public <T> T pick(List<T> items) {
+    return items.get(random.nextInt(items.size()));
+  }
+
+  public void step(String what) {
+    steps.add(String.format("%6.1fs %s", (System.nanoTime() - startNanos) / 1e9, what));
+  }
+
+  List<String> steps() {
+    return List.copyOf(steps);
+  }
+}
