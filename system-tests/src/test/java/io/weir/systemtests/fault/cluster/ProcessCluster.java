@@ -49,15 +49,21 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<Integer, FaultProxy> brokerProxies = new TreeMap<>();
   private final Map<Integer, FaultProxy> controllerProxies = new TreeMap<>();
   private Admin admin; // created once the nodes are up
+  // Kills the processes should the test JVM be stopped before close() (a surefire timeout).
+  private final Thread killOnExit = new Thread(this::killAll, "process-cluster-kill");
 
   private ProcessCluster(Layout layout) {
     this.layout = layout;
   }
 
-  /** Formats and starts every node (data under {@code dataDir}, process output under {@code logDir}); waits until each has printed its started line. */
+  /**
+   * Formats and starts every node (data under {@code dataDir}, process output under {@code logDir})
+   * and waits until each has printed its started line.
+   */
   public static ProcessCluster start(Layout layout, Path dataDir, Path logDir, Path jar,
       Map<String, String> overrides) {
     ProcessCluster c = new ProcessCluster(layout);
+    Runtime.getRuntime().addShutdownHook(c.killOnExit);
     try {
       SocketOwners owners = new SocketOwners(c::pids);
       Map<Integer, Integer> brokerPorts = new TreeMap<>();
@@ -292,10 +298,19 @@ public final class ProcessCluster implements AutoCloseable {
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));
     }
+    killAll();
+    brokerProxies.values().forEach(FaultProxy::close);
+    controllerProxies.values().forEach(FaultProxy::close);
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook runs anyway
+    }
+  }
+
+  private void killAll() {
     for (NodeProcess n : nodes.values()) {
       n.kill();
     }
-    brokerProxies.values().forEach(FaultProxy::close);
-    controllerProxies.values().forEach(FaultProxy::close);
   }
 }
