@@ -62,15 +62,16 @@ public enum FaultSchedule {
       others.remove(Integer.valueOf(leader));
       boolean cut = ctx.random().nextBoolean();
       LinkRules rules = ctx.cluster().rules();
+      int closed = 0;
       for (int other : others) {
         if (cut) {
-          rules.cut(leader, other);
+          closed += rules.cut(leader, other);
         } else {
           rules.block(leader, other);
         }
       }
       ctx.step((cut ? "cut" : "one-way block from") + " node " + leader + " (leader of partition " + partition
-          + ") " + (cut ? "from " : "to ") + others);
+          + ") " + (cut ? "from " + others + ", closing " + closed + " connections" : "to " + others));
       ctx.hold(ctx.between(4_000, 10_000));
       rules.heal();
       ctx.step("healed links");
@@ -85,12 +86,13 @@ public enum FaultSchedule {
       int minoritySize = nodes.size() == 3 ? 1 : 1 + ctx.random().nextInt(2);
       List<Integer> minority = nodes.subList(0, minoritySize);
       List<Integer> majority = nodes.subList(minoritySize, nodes.size());
+      int closed = 0;
       for (int a : minority) {
         for (int b : majority) {
-          ctx.cluster().rules().cut(a, b);
+          closed += ctx.cluster().rules().cut(a, b);
         }
       }
-      ctx.step("partition " + minority + " | " + majority);
+      ctx.step("partition " + minority + " | " + majority + ", closing " + closed + " connections");
       ctx.hold(ctx.between(4_000, 10_000));
       ctx.cluster().rules().heal();
       ctx.step("healed partition");

@@ -18,7 +18,8 @@ final class Settings {
       new Object[] {FaultSchedule.KILL_LEADER, Layout.SPLIT},
       new Object[] {FaultSchedule.PARTITION, Layout.COMBINED},
       new Object[] {FaultSchedule.PAUSE_NODE, Layout.COMBINED},
-      new Object[] {FaultSchedule.KILL_CONTROLLER, Layout.SPLIT});
+      new Object[] {FaultSchedule.KILL_CONTROLLER, Layout.SPLIT},
+      new Object[] {FaultSchedule.ISOLATE_LEADER, Layout.COMBINED});
 
   private Settings() {}
 

@@ -35,7 +35,8 @@ class SoakTest {
     long[] totals = new long[6];
     for (int i = 0; System.nanoTime() < end; i++) {
       FaultSchedule schedule = schedules.get(i % schedules.size());
-      Layout layout = layouts.get((i / schedules.size()) % layouts.size());
+      // Layouts alternate, shifted each round, so every schedule meets every layout.
+      Layout layout = layouts.get((i + i / schedules.size()) % layouts.size());
       RunSpec spec = new RunSpec(schedule, layout, Settings.seed(), phase, false);
       RunReport report = FaultRun.run(spec, dir.resolve(spec.id()));
       CheckResult r = report.result();

@@ -135,20 +135,23 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private void closeBetween(int a, int b) {
+  private int closeBetween(int a, int b) {
     if (node != a && node != b) {
-      return;
+      return 0;
     }
     int other = node == a ? b : a;
+    int closed = 0;
     synchronized (connections) {
-      connections.removeIf(c -> {
+      for (var it = connections.iterator(); it.hasNext(); ) {
+        Connection c = it.next();
         if (c.source() == other) {
           c.close();
-          return true;
+          it.remove();
+          closed++;
         }
-        return false;
-      });
+      }
     }
+    return closed;
   }
 
   @Override

@@ -87,7 +87,7 @@ class FaultProxyTest {
   void aCutClosesTheLinksConnectionsAndRefusesNewOnesUntilHealed() throws IOException {
     try (Socket s = connect()) {
       roundTrip(s, "before");
-      rules.cut(SELF, TARGET);
+      assertEquals(1, rules.cut(SELF, TARGET), "the one open connection is closed");
       InputStream in = s.getInputStream();
       assertEquals(-1, in.read(), "the cut closes the open connection");
     }
@@ -103,8 +103,8 @@ class FaultProxyTest {
   @Test
   void aCutBetweenOtherNodesLeavesThisLinkAlone() throws IOException {
     try (Socket s = connect()) {
-      rules.cut(SELF, 3);
-      rules.cut(2, TARGET);
+      assertEquals(0, rules.cut(SELF, 3));
+      assertEquals(0, rules.cut(2, TARGET));
       roundTrip(s, "still here");
     }
   }

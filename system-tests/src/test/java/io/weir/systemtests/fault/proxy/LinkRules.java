@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The network faults in force between nodes, shared by every {@link FaultProxy}. Node 0 stands for
@@ -26,20 +27,21 @@ public final class LinkRules {
   private final Set<Link> cut = new HashSet<>();
   private final Set<Link> blocked = new HashSet<>();
   private final Map<Link, Long> delayMs = new HashMap<>();
-  private final List<BiConsumer<Integer, Integer>> cutListeners = new CopyOnWriteArrayList<>();
+  private final List<ToIntBiFunction<Integer, Integer>> cutListeners = new CopyOnWriteArrayList<>();
 
   /** Called with both nodes of every new cut, so proxies close the connections between them. */
-  void onCut(BiConsumer<Integer, Integer> listener) {
+  void onCut(ToIntBiFunction<Integer, Integer> listener) {
     cutListeners.add(listener);
   }
 
-  public void cut(int a, int b) {
+  /** Cuts the link both ways; returns how many open connections it closed. */
+  public int cut(int a, int b) {
     synchronized (this) {
       cut.add(new Link(a, b));
       cut.add(new Link(b, a));
       notifyAll();
     }
-    cutListeners.forEach(l -> l.accept(a, b));
+    return cutListeners.stream().mapToInt(l -> l.applyAsInt(a, b)).sum();
   }
 
   public synchronized void block(int from, int to) {
@@ -70,7 +72,7 @@ public final class LinkRules {
    * Waits while bytes from {@code from} to {@code to} may not flow, then waits out the link's delay.
    * Returns false when the link is cut or {@code open} turned false meanwhile.
    */
-  synchronized boolean awaitPassage(int from, int to, java.util.function.BooleanSupplier open)
+  synchronized boolean awaitPassage(int from, int to, BooleanSupplier open)
       throws InterruptedException {
     Link link = new Link(from, to);
     while (blocked.contains(link) && !cut.contains(link) && open.getAsBoolean()) {
