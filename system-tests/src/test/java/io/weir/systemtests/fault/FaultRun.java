@@ -62,8 +62,7 @@ public final class FaultRun {
     CheckResult result = null;
     String error = null;
     Path logDir = moduleDir().resolve("target").resolve("system-test-logs").resolve(spec.id());
-    Map<String, String> overrides = new HashMap<>();
-    try (ProcessCluster cluster = ProcessCluster.start(spec.layout(), dataDir, logDir, jar(), overrides)) {
+    try (ProcessCluster cluster = ProcessCluster.start(spec.layout(), dataDir, logDir, jar())) {
       Map<String, String> topicConfig = spec.lossy()
           ? Map.of("unclean.leader.election.enable", "true", "min.insync.replicas", "1")
           : Map.of("min.insync.replicas", "2");

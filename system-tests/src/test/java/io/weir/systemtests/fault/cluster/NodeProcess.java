@@ -45,10 +45,6 @@ public final class NodeProcess {
     return process == null ? -1 : process.pid();
   }
 
-  public Path currentLog() {
-    return currentLog;
-  }
-
   void start() {
     if (running()) {
       throw new IllegalStateException("node " + id + " is already running");

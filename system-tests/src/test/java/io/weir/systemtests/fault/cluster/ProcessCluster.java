@@ -60,8 +60,7 @@ public final class ProcessCluster implements AutoCloseable {
    * Formats and starts every node (data under {@code dataDir}, process output under {@code logDir})
    * and waits until each has printed its started line.
    */
-  public static ProcessCluster start(Layout layout, Path dataDir, Path logDir, Path jar,
-      Map<String, String> overrides) {
+  public static ProcessCluster start(Layout layout, Path dataDir, Path logDir, Path jar) {
     ProcessCluster c = new ProcessCluster(layout);
     Runtime.getRuntime().addShutdownHook(c.killOnExit);
     try {
@@ -101,7 +100,6 @@ public final class ProcessCluster implements AutoCloseable {
         p.put("controller.quorum.voters", voters.toString());
         Path nodeDir = dataDir.resolve("node-" + id);
         p.put("log.dirs", nodeDir.resolve("data").toString());
-        p.putAll(overrides);
         StorageFormatter.format(ServerConfig.fromProperties(p).allDirs(), id, clusterId);
         Path config = nodeDir.resolve("server.properties");
         writeProperties(config, p);
@@ -199,10 +197,6 @@ public final class ProcessCluster implements AutoCloseable {
     return brokerProxies.values().stream().map(p -> "127.0.0.1:" + p.port()).collect(Collectors.joining(","));
   }
 
-  public NodeProcess node(int id) {
-    return nodes.get(id);
-  }
-
   public void kill(int id) {
     nodes.get(id).kill();
   }
@@ -286,11 +280,6 @@ public final class ProcessCluster implements AutoCloseable {
           }
           return true;
         });
-  }
-
-  /** Where the processes log, for failure messages. */
-  public String logs() {
-    return nodes.values().stream().map(n -> String.valueOf(n.currentLog())).collect(Collectors.joining(", "));
   }
 
   @Override

@@ -64,10 +64,6 @@ public final class LinkRules {
     return cut.contains(new Link(from, to));
   }
 
-  public synchronized String describe() {
-    return "cut=" + cut + " blocked=" + blocked + " delayed=" + delayMs;
-  }
-
   /**
    * Waits while bytes from {@code from} to {@code to} may not flow, then waits out the link's delay.
    * Returns false when the link is cut or {@code open} turned false meanwhile.
