@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 public final class FaultContext {
   private final ProcessCluster cluster;
   private final Random random;
-  private final long deadlineNanos;
+  private final Duration faultPhase;
+  private long deadlineNanos; // set when the fault phase begins
   private final String topic;
   private final String group;
   private final CountDownLatch aborted = new CountDownLatch(1);
@@ -26,6 +27,7 @@ public final class FaultContext {
   FaultContext(ProcessCluster cluster, long seed, Duration faultPhase, String topic, String group) {
     this.cluster = cluster;
     this.random = new Random(seed);
+    this.faultPhase = faultPhase;
     this.deadlineNanos = startNanos + faultPhase.toNanos();
     this.topic = topic;
     this.group = group;
@@ -45,6 +47,11 @@ public final class FaultContext {
 
   public String group() {
     return group;
+  }
+
+  /** Starts the fault phase's clock (the workload is up). */
+  void beginFaultPhase() {
+    deadlineNanos = System.nanoTime() + faultPhase.toNanos();
   }
 
   public boolean timeLeft() {

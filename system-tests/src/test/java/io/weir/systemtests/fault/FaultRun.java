@@ -57,87 +57,95 @@ public final class FaultRun {
 
   public static RunReport run(RunSpec spec, Path dataDir) {
     long start = System.nanoTime();
-    Recorder recorder = new Recorder();
     FaultContext ctx = null;
     CheckResult result = null;
     String error = null;
     Path logDir = moduleDir().resolve("target").resolve("system-test-logs").resolve(spec.id());
     try (ProcessCluster cluster = ProcessCluster.start(spec.layout(), dataDir, logDir, jar())) {
-      Map<String, String> topicConfig = spec.lossy()
-          ? Map.of("unclean.leader.election.enable", "true", "min.insync.replicas", "1")
-          : Map.of("min.insync.replicas", "2");
-      List<NewTopic> topics = new ArrayList<>(List.of(new NewTopic(TOPIC, PARTITIONS, 3, topicConfig)));
-      if (!spec.lossy()) {
-        topics.add(new NewTopic(CONTRAST_TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "1")));
-      }
-      cluster.admin().createTopics(topics).get(30, TimeUnit.SECONDS);
-      List<String> topicNames = topics.stream().map(NewTopic::name).toList();
-      cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(60));
-
-      List<ProducerWorker> producers = new ArrayList<>();
-      List<ConsumerWorker> consumers = new ArrayList<>();
       ctx = new FaultContext(cluster, spec.seed(), spec.faultPhase(), TOPIC, GROUP);
       try {
-        if (spec.lossy()) {
-          producers.add(new ProducerWorker("acks1a", TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS / 2, recorder));
-          producers.add(new ProducerWorker("acks1b", TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS / 2, recorder));
-        } else {
-          for (String c : List.of("c1", "c2")) {
-            consumers.add(new ConsumerWorker(c, GROUP, TOPIC, cluster.bootstrap(), recorder));
-          }
-          producers.add(new ProducerWorker("pa", TOPIC, true, cluster.bootstrap(), SEND_INTERVAL_MS, recorder));
-          producers.add(new ProducerWorker("pb", TOPIC, true, cluster.bootstrap(), SEND_INTERVAL_MS, recorder));
-          producers.add(new ProducerWorker("acks1", CONTRAST_TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS,
-              recorder));
-        }
-        await("the workload gets acknowledgements").atMost(Duration.ofSeconds(60))
-            .until(() -> recorder.acknowledged() > 100);
-        if (!spec.lossy()) {
-          // The schedules that pick the coordinator need the group to exist.
-          await("the group forms").atMost(Duration.ofSeconds(60)).ignoreExceptions()
-              .until(() -> cluster.coordinatorOf(GROUP) > 0);
-        }
-        ctx.step("workload running, faults start");
-        spec.schedule().run(ctx);
-        ctx.step("fault phase over; healing");
-        cluster.heal();
-        cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(90));
-        ctx.step("healed and fully replicated");
-      } finally {
-        for (ProducerWorker p : producers) {
-          p.close();
-        }
+        result = exercise(spec, cluster, ctx);
+      } catch (Exception | AssertionError e) {
+        ctx.abort();
+        cluster.dumpThreads(); // before the processes are killed: their stacks show what hung
+        throw e;
       }
-      ctx.step("producers closed");
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String t : topicNames) {
-        for (int p = 0; p < PARTITIONS; p++) {
-          partitions.add(new TopicPartition(t, p));
-        }
-      }
-      try {
-        if (!consumers.isEmpty()) {
-          awaitGroupCaughtUp(cluster, partitions.subList(0, PARTITIONS));
-          ctx.step("group committed up to the end");
-        }
-      } finally {
-        for (ConsumerWorker c : consumers) {
-          c.close();
-        }
-      }
-      History history = recorder.history(FinalReader.readAll(cluster.bootstrap(), partitions, Duration.ofSeconds(60)));
-      ctx.step("final read done");
-      result = HistoryChecker.check(history);
     } catch (Exception | AssertionError e) {
       error = e.toString();
-      if (ctx != null) {
-        ctx.abort();
-      }
     }
     RunReport report = new RunReport(spec, ctx == null ? List.of() : ctx.steps(), result,
         (System.nanoTime() - start) / 1e9, error == null ? null : error + " (node logs in " + logDir + ")");
     report.write(reportDir());
     return report;
+  }
+
+  private static CheckResult exercise(RunSpec spec, ProcessCluster cluster, FaultContext ctx) throws Exception {
+    Map<String, String> topicConfig = spec.lossy()
+        ? Map.of("unclean.leader.election.enable", "true", "min.insync.replicas", "1")
+        : Map.of("min.insync.replicas", "2");
+    List<NewTopic> topics = new ArrayList<>(List.of(new NewTopic(TOPIC, PARTITIONS, 3, topicConfig)));
+    if (!spec.lossy()) {
+      topics.add(new NewTopic(CONTRAST_TOPIC, PARTITIONS, 3, Map.of("min.insync.replicas", "1")));
+    }
+    cluster.admin().createTopics(topics).get(30, TimeUnit.SECONDS);
+    List<String> topicNames = topics.stream().map(NewTopic::name).toList();
+    cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(60));
+
+    Recorder recorder = new Recorder();
+    List<ProducerWorker> producers = new ArrayList<>();
+    List<ConsumerWorker> consumers = new ArrayList<>();
+    try {
+      if (spec.lossy()) {
+        producers.add(new ProducerWorker("acks1a", TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS / 2, recorder));
+        producers.add(new ProducerWorker("acks1b", TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS / 2, recorder));
+      } else {
+        for (String c : List.of("c1", "c2")) {
+          consumers.add(new ConsumerWorker(c, GROUP, TOPIC, cluster.bootstrap(), recorder));
+        }
+        producers.add(new ProducerWorker("pa", TOPIC, true, cluster.bootstrap(), SEND_INTERVAL_MS, recorder));
+        producers.add(new ProducerWorker("pb", TOPIC, true, cluster.bootstrap(), SEND_INTERVAL_MS, recorder));
+        producers.add(new ProducerWorker("acks1", CONTRAST_TOPIC, false, cluster.bootstrap(), SEND_INTERVAL_MS,
+            recorder));
+      }
+      await("the workload gets acknowledgements").atMost(Duration.ofSeconds(60))
+          .until(() -> recorder.acknowledged() > 100);
+      if (!spec.lossy()) {
+        // The schedules that pick the coordinator need the group to exist.
+        await("the group forms").atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            .until(() -> cluster.coordinatorOf(GROUP) > 0);
+      }
+      ctx.step("workload running, faults start");
+      ctx.beginFaultPhase();
+      spec.schedule().run(ctx);
+      ctx.step("fault phase over; healing");
+      cluster.heal();
+      cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(90));
+      ctx.step("healed and fully replicated");
+    } finally {
+      for (ProducerWorker p : producers) {
+        p.close();
+      }
+    }
+    ctx.step("producers closed");
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String t : topicNames) {
+      for (int p = 0; p < PARTITIONS; p++) {
+        partitions.add(new TopicPartition(t, p));
+      }
+    }
+    try {
+      if (!consumers.isEmpty()) {
+        awaitGroupCaughtUp(cluster, partitions.subList(0, PARTITIONS));
+        ctx.step("group committed up to the end");
+      }
+    } finally {
+      for (ConsumerWorker c : consumers) {
+        c.close();
+      }
+    }
+    History history = recorder.history(FinalReader.readAll(cluster.bootstrap(), partitions, Duration.ofSeconds(60)));
+    ctx.step("final read done");
+    return HistoryChecker.check(history);
   }
 
   private static void awaitGroupCaughtUp(ProcessCluster cluster, List<TopicPartition> partitions) {

@@ -67,8 +67,12 @@ public final class NodeProcess {
 
   /** Whether this incarnation printed its started line. */
   boolean started() {
+    return logContains("Weir node " + id + " started");
+  }
+
+  private boolean logContains(String text) {
     try {
-      return Files.readString(currentLog, StandardCharsets.UTF_8).contains("Weir node " + id + " started");
+      return Files.readString(currentLog, StandardCharsets.UTF_8).contains(text);
     } catch (IOException e) {
       return false;
     }
@@ -104,6 +108,17 @@ public final class NodeProcess {
       kill();
     }
     process = null;
+  }
+
+  /** SIGQUIT: the JVM prints every thread's stack to its output and keeps running. */
+  void dumpThreads() {
+    if (running() && !paused) {
+      signal("QUIT");
+    }
+  }
+
+  boolean threadsDumped() {
+    return !running() || paused || logContains("Full thread dump");
   }
 
   void pause() {

@@ -12,6 +12,7 @@ import io.weir.client.common.Node;
 import io.weir.systemtests.fault.proxy.FaultProxy;
 import io.weir.systemtests.fault.proxy.LinkRules;
 import io.weir.systemtests.fault.proxy.SocketOwners;
+import org.awaitility.core.ConditionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -31,6 +32,7 @@ import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -267,20 +269,62 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Waits until every partition of the topics has a leader and its full replica set in sync. */
+  /**
+   * Waits until every partition of the topics has a leader and its full replica set in sync; on
+   * timeout fails with what the cluster last reported (leaders, ISRs, fenced brokers).
+   */
   public void awaitFullyReplicated(Collection<String> topics, Duration timeout) {
-    await("every partition of " + topics + " has a leader and a full ISR").atMost(timeout)
-        .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
-          for (String t : topics) {
-            for (TopicPartitionInfo p : describe(t).partitions()) {
-              if (p.leader() == null || p.isr().size() < p.replicas().size()) {
-                return false;
+    AtomicReference<String> lastSeen = new AtomicReference<>("nothing: every describe failed");
+    try {
+      await("every partition of " + topics + " has a leader and a full ISR").atMost(timeout)
+          .pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() -> {
+            boolean full = true;
+            StringJoiner seen = new StringJoiner("; ");
+            for (String t : topics) {
+              for (TopicPartitionInfo p : describe(t).partitions()) {
+                seen.add(t + "-" + p.partition() + " leader " + (p.leader() == null ? "none" : p.leader().id())
+                    + " isr " + ids(p.isr()) + " replicas " + ids(p.replicas()));
+                full &= p.leader() != null && p.isr().size() == p.replicas().size();
               }
             }
-          }
-          return true;
-        });
+            lastSeen.set(seen.toString());
+            return full;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new IllegalStateException("not fully replicated within " + timeout + "; last seen: " + lastSeen.get()
+          + "; brokers: " + brokersDescription(), e);
+    }
   }
+
+  private static List<Integer> ids(List<Node> nodes) {
+    return nodes.stream().map(Node::id).toList();
+  }
+
+  private String brokersDescription() {
+    try {
+      return admin.describeBrokers().get(10, TimeUnit.SECONDS).brokers().stream()
+          .map(b -> b.id() + (b.fenced() ? " fenced" : " unfenced")).collect(Collectors.joining(", "));
+    } catch (Exception e) {
+      return "unknown (" + e + ")";
+    }
+  }
+
+  /**
+   * Asks every running node for a thread dump (SIGQUIT; the JVM prints it to its log) and waits a
+   * little for it, so a stuck cluster can be read after it is killed.
+   */
+  public void dumpThreads() {
+    for (NodeProcess n : nodes.values()) {
+      n.dumpThreads();
+    }
+    try {
+      await("thread dumps").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+          .until(() -> nodes.values().stream().allMatch(NodeProcess::threadsDumped));
+    } catch (ConditionTimeoutException e) {
+      // a paused or dying node dumps nothing; the others did
+    }
+  }
+
 
   @Override
   public void close() {
