@@ -23,6 +23,7 @@ public final class FaultContext {
   private final CountDownLatch aborted = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   private final List<String> steps = new ArrayList<>();
+  private String livenessFailure; // the first one; the run goes on to check safety
 
   FaultContext(ProcessCluster cluster, long seed, Duration faultPhase, String topic, String group) {
     this.cluster = cluster;
@@ -79,6 +80,19 @@ public final class FaultContext {
 
   public <T> T pick(List<T> items) {
     return items.get(random.nextInt(items.size()));
+  }
+
+  /** Records that the cluster did not recover in time; ends the fault phase. */
+  void livenessFailure(String message) {
+    step("LIVENESS FAILURE: " + message);
+    if (livenessFailure == null) {
+      livenessFailure = message;
+    }
+    abort();
+  }
+
+  String livenessFailure() {
+    return livenessFailure;
   }
 
   public void step(String what) {

@@ -9,6 +9,7 @@ import io.weir.common.TopicPartition;
 import io.weir.systemtests.fault.check.CheckResult;
 import io.weir.systemtests.fault.check.History;
 import io.weir.systemtests.fault.check.HistoryChecker;
+import io.weir.systemtests.fault.cluster.NotReplicatedException;
 import io.weir.systemtests.fault.cluster.ProcessCluster;
 import io.weir.systemtests.fault.workload.ConsumerWorker;
 import io.weir.systemtests.fault.workload.FinalReader;
@@ -65,6 +66,10 @@ public final class FaultRun {
       ctx = new FaultContext(cluster, spec.seed(), spec.faultPhase(), TOPIC, GROUP);
       try {
         result = exercise(spec, cluster, ctx);
+        if (ctx.livenessFailure() != null) {
+          cluster.dumpThreads();
+          error = ctx.livenessFailure();
+        }
       } catch (Exception | AssertionError e) {
         ctx.abort();
         cluster.dumpThreads(); // before the processes are killed: their stacks show what hung
@@ -116,11 +121,20 @@ public final class FaultRun {
       }
       ctx.step("workload running, faults start");
       ctx.beginFaultPhase();
-      spec.schedule().run(ctx);
+      try {
+        spec.schedule().run(ctx);
+      } catch (NotReplicatedException e) {
+        // A liveness failure: stop injecting, but still check what was kept.
+        ctx.livenessFailure(e.getMessage());
+      }
       ctx.step("fault phase over; healing");
       cluster.heal();
-      cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(90));
-      ctx.step("healed and fully replicated");
+      try {
+        cluster.awaitFullyReplicated(topicNames, Duration.ofSeconds(90));
+        ctx.step("healed and fully replicated");
+      } catch (NotReplicatedException e) {
+        ctx.livenessFailure(e.getMessage());
+      }
     } finally {
       for (ProducerWorker p : producers) {
         p.close();

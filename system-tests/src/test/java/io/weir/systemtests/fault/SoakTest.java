@@ -50,9 +50,10 @@ class SoakTest {
         totals[5] += r.unknown();
       }
       summary.add(String.format("%s %-40s %6.0fs %s", ok ? "ok  " : "FAIL", spec.id(), report.seconds(),
-          r == null ? report.error() : "sent=" + r.sent() + " acked=" + r.acknowledged() + " lost=" + r.lost()
+          (r == null ? "" : "sent=" + r.sent() + " acked=" + r.acknowledged() + " lost=" + r.lost()
               + " duplicated=" + r.duplicated() + " reordered=" + r.reordered() + " unknown=" + r.unknown()
-              + " polled=" + r.polled() + " commits=" + r.commits() + " acks1Lost=" + r.contrastLost()));
+              + " polled=" + r.polled() + " commits=" + r.commits() + " acks1Lost=" + r.contrastLost() + " ")
+              + (report.error() == null ? "" : report.error())));
       if (!ok) {
         failures.add(FaultScheduleTest.failureContext(report));
       }

@@ -291,7 +291,7 @@ public final class ProcessCluster implements AutoCloseable {
             return full;
           });
     } catch (ConditionTimeoutException e) {
-      throw new IllegalStateException("not fully replicated within " + timeout + "; last seen: " + lastSeen.get()
+      throw new NotReplicatedException("not fully replicated within " + timeout + "; last seen: " + lastSeen.get()
           + "; brokers: " + brokersDescription(), e);
     }
   }
