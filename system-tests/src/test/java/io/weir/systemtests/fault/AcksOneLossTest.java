@@ -1,6 +1,6 @@
 package io.weir.systemtests.fault;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.systemtests.fault.cluster.Layout;
@@ -28,10 +28,12 @@ class AcksOneLossTest {
           Settings.faultPhase(20), true);
       RunReport report = FaultRun.run(spec, dir.resolve(spec.id()));
       String context = FaultScheduleTest.failureContext(report);
-      assertEquals(null, report.error(), context);
+      // A liveness failure (reported by FaultScheduleTest's runs) still leaves a checked history here.
+      assertNotNull(report.result(), context);
       assertTrue(report.result().contrastAcknowledged() > 0, context);
       runs.add(spec.id() + ": " + report.result().contrastLost() + " of " + report.result().contrastAcknowledged()
-          + " acknowledged lost; replay: " + spec.replayCommand());
+          + " acknowledged lost" + (report.error() == null ? "" : " (" + report.error() + ")") + "; replay: "
+          + spec.replayCommand());
       if (report.result().contrastLost() > 0) {
         return;
       }
