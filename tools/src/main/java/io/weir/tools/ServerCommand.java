@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -39,6 +40,9 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--override", paramLabel = "KEY=VALUE", description = "Set a property, over the file's value.")
   Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** How long a stopping broker waits for the controller to move its leaderships away. */
+  static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean(); // the first stop() closes the node
@@ -129,8 +133,7 @@ final class ServerCommand implements Callable<Integer> {
     }
     WeirNode n = node;
     if (n != null) {
-      n.controlledShutdown(5_000);
-      n.close();
+      n.shutdown(CONTROLLED_SHUTDOWN_TIMEOUT);
     }
     Thread hook = shutdownHook;
     if (hook != null && Thread.currentThread() != hook) {

@@ -37,6 +37,8 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
 
     private static final Logger log = LoggerFactory.getLogger(BrokerLifecycleManager.class);
+    /** Pause between heartbeats while the controller moves this broker's leaderships away. */
+    static final long SHUTDOWN_RETRY_MS = 50;
 
     private final int brokerId;
     private final String incarnationId = UUID.randomUUID().toString();
@@ -53,6 +55,7 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     private volatile boolean fenced = true;
     private volatile boolean caughtUp;
     private volatile boolean wantShutdown;
+    private boolean retryScheduled; // lifecycle thread: at most one quick controlled-shutdown retry pending
 
     /**
      * @param metadataOffset the offset of the metadata image this broker has applied (its loader's)
@@ -129,6 +132,15 @@ public final class BrokerLifecycleManager implements AutoCloseable {
                 register();
             } else {
                 heartbeat();
+            }
+            if (wantShutdown && !shutdownAllowed.isDone() && !retryScheduled && !thread.isShutdown()) {
+                // The controller moves leaderships in rounds, each answered once committed: ask again
+                // soon rather than a whole heartbeat interval later.
+                retryScheduled = true;
+                thread.schedule(() -> {
+                    retryScheduled = false;
+                    step();
+                }, Math.min(heartbeatIntervalMs, SHUTDOWN_RETRY_MS), TimeUnit.MILLISECONDS);
             }
         } catch (ControllerUnavailableException e) {
             log.warn("Broker {}: {}", brokerId, e.getMessage());
