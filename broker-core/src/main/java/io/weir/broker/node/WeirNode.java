@@ -248,13 +248,15 @@ public final class WeirNode implements AutoCloseable {
   /**
    * The graceful stop (SIGTERM): health turns NOT_SERVING, the broker's leaderships move to other
    * replicas (waiting at most {@code controlledShutdownTimeout}), then {@link #close()} lets
-   * in-flight requests finish and closes the logs cleanly.
+   * in-flight requests finish and closes the logs cleanly. Returns whether the controller let the
+   * broker go in time (false for a controller-only node).
    */
-  public void shutdown(Duration controlledShutdownTimeout) {
+  public boolean shutdown(Duration controlledShutdownTimeout) {
     log.info("Node {}: shutting down", config.nodeId());
     health.beginShutdown();
-    controlledShutdown(controlledShutdownTimeout.toMillis());
+    boolean controlled = controlledShutdown(controlledShutdownTimeout.toMillis());
     close();
+    return controlled;
   }
 
   /**

@@ -194,12 +194,19 @@ final class NodeCluster implements AutoCloseable {
   }
 
   /** The graceful stop a SIGTERM gives: controlled shutdown, then close. */
-  void shutdown(int id, Duration controlledShutdownTimeout) {
+  boolean shutdown(int id, Duration controlledShutdownTimeout) {
     ManagedChannel ch = channels.remove(id);
     if (ch != null) {
       ch.shutdownNow();
     }
-    nodes.remove(id).shutdown(controlledShutdownTimeout);
+    return nodes.remove(id).shutdown(controlledShutdownTimeout);
+  }
+
+  /** Every broker's client listener, as a client's bootstrap.servers. */
+  String bootstrapServers() {
+    StringJoiner out = new StringJoiner(",");
+    brokerIds.forEach(id -> out.add("127.0.0.1:" + configs.get(id).brokerListener().port()));
+    return out.toString();
   }
 
   ServerConfig config(int id) {
