@@ -1,5 +1,6 @@
 package io.weir.tools;
 
+import io.weir.broker.node.ConfigDocs;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.broker.node.WeirNode;
@@ -44,6 +45,10 @@ final class ServerCommand implements Callable<Integer> {
   /** How long a stopping broker waits for the controller to move its leaderships away. */
   static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
+  @Option(names = "--print-config-docs",
+      description = "Print the reference of every server.properties key (docs/configuration.md) and exit.")
+  boolean printConfigDocs;
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean(); // the first stop() closes the node
   private volatile WeirNode node; // set by the command thread, closed by whoever stops it
@@ -64,6 +69,11 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (printConfigDocs) {
+      out.print(ConfigDocs.markdown());
+      out.flush();
+      return 0;
+    }
     ServerConfig serverConfig;
     try {
       Map<String, String> props = config == null ? devDefaults() : load(config);
