@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
@@ -45,6 +47,11 @@ final class ServerCommand implements Callable<Integer> {
   /** How long a stopping broker waits for the controller to move its leaderships away. */
   static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
+  @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL",
+      description = "Set a logger's level (a package or class; a bare LEVEL sets the root), over the logback "
+          + "configuration. Repeatable, e.g. --log-level io.weir.metadata=DEBUG.")
+  List<String> logLevels = new ArrayList<>();
+
   @Option(names = "--print-config-docs",
       description = "Print the reference of every server.properties key (docs/configuration.md) and exit.")
   boolean printConfigDocs;
@@ -69,6 +76,13 @@ final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      LogLevels.apply(logLevels);
+    } catch (IllegalArgumentException e) {
+      err.println("weir server: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
     if (printConfigDocs) {
       out.print(ConfigDocs.markdown());
       out.flush();
