@@ -35,6 +35,9 @@ import picocli.CommandLine.Option;
 @Command(name = "server", mixinStandardHelpOptions = true,
     description = "Start a Weir node (broker, controller or both).")
 final class ServerCommand implements Callable<Integer> {
+  /** How long a stopping broker waits for the controller to move its leaderships away. */
+  static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -43,9 +46,6 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--override", paramLabel = "KEY=VALUE", description = "Set a property, over the file's value.")
   Map<String, String> overrides = new LinkedHashMap<>();
-
-  /** How long a stopping broker waits for the controller to move its leaderships away. */
-  static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL",
       description = "Set a logger's level (a package or class; a bare LEVEL sets the root), over the logback "
