@@ -53,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #bind} opens the listener with only the health service answering (so probes
  * see NOT_SERVING rather than a refused connection while the node catches up); {@link #start} lets
- * every request in; {@link #close} refuses new requests, lets in-flight ones finish for a bounded
- * time, and closes the logs cleanly so the next start skips recovery.
+ * every request in; a graceful stop calls {@link #drainRequests} (no new requests, running ones
+ * finish for a bounded time) before {@link #close}, which cancels whatever still runs, as a crash
+ * would, and closes the logs cleanly so the next start skips recovery.
  *
  * <p>Threads: {@code num.io.threads} request handlers (gRPC's executor, so Netty event loops never
  * block), one purgatory timer, one maintenance scheduler, one log cleaner, one fetcher per leader
@@ -64,8 +65,8 @@ public final class BrokerServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
   /** Room for the protobuf framing around a maximal batch or fetch. */
   private static final int MESSAGE_OVERHEAD = 64 * 1024;
-  /** How long close waits for requests already running. */
-  static final long IN_FLIGHT_GRACE_MS = 2_000;
+  /** How long a graceful stop waits for requests already running. */
+  public static final long IN_FLIGHT_GRACE_MS = 2_000;
 
   private final BrokerConfig config;
   private final LogManager logManager;
@@ -293,25 +294,31 @@ public final class BrokerServer implements Closeable {
   }
 
   /**
-   * Refuses new requests, gives in-flight ones up to {@link #IN_FLIGHT_GRACE_MS} to finish (a
-   * long-poll fetch answers at its {@code max.wait.ms}), then cancels the rest; stops every thread
-   * and closes the logs cleanly.
+   * The graceful stop's first step: refuses new requests and waits up to {@code graceMs} for the
+   * running ones to finish (a long-poll fetch answers by its {@code max.wait.ms}).
    */
+  public void drainRequests(long graceMs) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      server.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Cancels any request still running, stops every thread and closes the logs cleanly. */
   @Override
   public void close() {
     health.enterTerminalState();
-    server.shutdown();
+    server.shutdownNow();
     fetcherManager.shutdown();
     scheduler.shutdown(); // no interrupt: it would close the log file channels under a running task
     cleaner.shutdown();
     groupThread.shutdown(); // no interrupt: a load may be reading a log file channel
     try {
-      if (!server.awaitTermination(IN_FLIGHT_GRACE_MS, TimeUnit.MILLISECONDS)) {
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
+      server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      server.shutdownNow();
       Thread.currentThread().interrupt();
     }
     requestHandlers.shutdown();

@@ -247,14 +247,18 @@ public final class WeirNode implements AutoCloseable {
 
   /**
    * The graceful stop (SIGTERM): health turns NOT_SERVING, the broker's leaderships move to other
-   * replicas (waiting at most {@code controlledShutdownTimeout}), then {@link #close()} lets
-   * in-flight requests finish and closes the logs cleanly. Returns whether the controller let the
-   * broker go in time (false for a controller-only node).
+   * replicas (waiting at most {@code controlledShutdownTimeout}), the broker refuses new requests
+   * and lets running ones finish (at most {@link BrokerServer#IN_FLIGHT_GRACE_MS}), then {@link
+   * #close()} closes the logs cleanly. Returns whether the controller let the broker go in time
+   * (false for a controller-only node).
    */
   public boolean shutdown(Duration controlledShutdownTimeout) {
     log.info("Node {}: shutting down", config.nodeId());
     health.beginShutdown();
     boolean controlled = controlledShutdown(controlledShutdownTimeout.toMillis());
+    if (broker != null) {
+      broker.drainRequests(BrokerServer.IN_FLIGHT_GRACE_MS);
+    }
     close();
     return controlled;
   }

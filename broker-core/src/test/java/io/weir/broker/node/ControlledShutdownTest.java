@@ -9,11 +9,14 @@ import io.weir.broker.TestRecords;
 import io.weir.common.TopicPartition;
 import io.weir.metadata.image.PartitionRegistration;
 import io.weir.proto.v1.ErrorCode;
+import io.weir.proto.v1.FetchResponse;
 import io.weir.storage.log.Log;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,11 +77,18 @@ class ControlledShutdownTest {
   }
 
   @Test
-  void aSingleNodeIsLetGoWithoutWaitingForAHeartbeatInterval() {
+  void aSingleNodeIsLetGoWithoutWaitingForAHeartbeatIntervalAndAnswersItsRunningRequests() throws Exception {
     // One heartbeat interval is longer than the bound: only the quick shutdown heartbeats finish in time.
     cluster = NodeCluster.combined(dir, 1, Map.of("default.replication.factor", "1", "min.insync.replicas", "1",
         "broker.heartbeat.interval.ms", "20000", "broker.session.timeout.ms", "60000"));
     cluster.createTopic("solo", 2, 1, Map.of());
+    // A consumer's long poll at the log end, waiting when shutdown begins: it gets its answer, not a
+    // cancelled call.
+    CompletableFuture<FetchResponse.PartitionData> poll = CompletableFuture.supplyAsync(
+        () -> cluster.fetch(1, "solo", 0, 0, 1_500));
+    await("the long poll waits in purgatory").atMost(NodeCluster.WAIT)
+        .until(() -> cluster.node(1).broker().replicaManager().delayedFetches() == 1);
     assertTrue(cluster.shutdown(1, Duration.ofSeconds(5)), "controlled shutdown completed within its bound");
+    assertEquals(0, poll.get(10, TimeUnit.SECONDS).getRecords().size());
   }
 }

@@ -195,11 +195,12 @@ final class NodeCluster implements AutoCloseable {
 
   /** The graceful stop a SIGTERM gives: controlled shutdown, then close. */
   boolean shutdown(int id, Duration controlledShutdownTimeout) {
-    ManagedChannel ch = channels.remove(id);
+    boolean controlled = nodes.remove(id).shutdown(controlledShutdownTimeout);
+    ManagedChannel ch = channels.remove(id); // after: calls still running get their answers
     if (ch != null) {
       ch.shutdownNow();
     }
-    return nodes.remove(id).shutdown(controlledShutdownTimeout);
+    return controlled;
   }
 
   /** Every broker's client listener, as a client's bootstrap.servers. */
