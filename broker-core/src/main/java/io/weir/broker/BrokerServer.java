@@ -1,8 +1,14 @@
 package io.weir.broker;
 
 import io.grpc.BindableService;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.weir.broker.api.FetchServiceImpl;
@@ -46,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * compaction). Controller-facing calls go through the given interfaces; metadata arrives through
  * {@link #onMetadataUpdate}. The node entry point wires this to the Raft-backed controller.
  *
+ * <p>Lifecycle: {@link #bind} opens the listener with only the health service answering (so probes
+ * see NOT_SERVING rather than a refused connection while the node catches up); {@link #start} lets
+ * every request in; a graceful stop calls {@link #drainRequests} (no new requests, running ones
+ * finish for a bounded time) before {@link #close}, which cancels whatever still runs, as a crash
+ * would, and closes the logs cleanly so the next start skips recovery.
+ *
  * <p>Threads: {@code num.io.threads} request handlers (gRPC's executor, so Netty event loops never
  * block), one purgatory timer, one maintenance scheduler, one log cleaner, one fetcher per leader
  * followed.
@@ -54,6 +66,8 @@ public final class BrokerServer implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
   /** Room for the protobuf framing around a maximal batch or fetch. */
   private static final int MESSAGE_OVERHEAD = 64 * 1024;
+  /** How long a graceful stop waits for requests already running. */
+  public static final long IN_FLIGHT_GRACE_MS = 2_000;
 
   private final BrokerConfig config;
   private final LogManager logManager;
@@ -69,6 +83,10 @@ public final class BrokerServer implements Closeable {
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final BrokerStats stats = new BrokerStats();
+  private final Object lifecycle = new Object();
+  private boolean bound; // under lifecycle
+  private boolean started; // under lifecycle
+  private volatile boolean serving; // set once by start(): requests other than health pass
 
   public BrokerServer(
       BrokerConfig config,
@@ -181,23 +199,59 @@ public final class BrokerServer implements Closeable {
             .executor(requestHandlers)
             .maxInboundMessageSize(maxMessage)
             .flowControlWindow(GrpcLeaderEndpoint.FLOW_CONTROL_WINDOW)
-            .addService(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator))
-            .addService(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks)))
-            .addService(new FetchServiceImpl(replicaManager, config.fetchMaxBytes()))
-            .addService(new OffsetServiceImpl(replicaManager))
-            .addService(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator))
+            .addService(gated(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator)))
+            .addService(gated(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks))))
+            .addService(gated(new FetchServiceImpl(replicaManager, config.fetchMaxBytes())))
+            .addService(gated(new OffsetServiceImpl(replicaManager)))
+            .addService(gated(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator)))
             .addService(health.getHealthService());
-    extraServices.apply(metadataCache).forEach(builder::addService);
+    extraServices.apply(metadataCache).forEach(s -> builder.addService(gated(s)));
     interceptors.forEach(builder::intercept);
     this.server = builder.build();
   }
 
-  /** Binds the listener and starts maintenance; returns the bound port (useful with port 0). */
+  /** Until {@link #start}, a call gets UNAVAILABLE (retriable: clients try another broker or later). */
+  private ServerServiceDefinition gated(BindableService service) {
+    return ServerInterceptors.intercept(service, new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(
+          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (!serving) {
+          call.close(Status.UNAVAILABLE.withDescription("broker " + config.nodeId()
+              + " is not serving yet: it has not caught up with the metadata log and been unfenced"), new Metadata());
+          return new ServerCall.Listener<>() {};
+        }
+        return next.startCall(call, headers);
+      }
+    });
+  }
+
+  /**
+   * Binds the listener; only the health service answers until {@link #start}. Returns the bound
+   * port (useful with port 0).
+   */
+  public int bind() {
+    synchronized (lifecycle) {
+      if (!bound) {
+        try {
+          server.start();
+        } catch (IOException e) {
+          throw new UncheckedIOException("broker " + config.nodeId() + " could not bind its listener", e);
+        }
+        bound = true;
+      }
+      return server.getPort();
+    }
+  }
+
+  /** Binds the listener if needed, starts maintenance and serves every request; returns the bound port. */
   public int start() {
-    try {
-      server.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("broker " + config.nodeId() + " could not bind its listener", e);
+    synchronized (lifecycle) {
+      bind();
+      if (started) {
+        return server.getPort();
+      }
+      started = true;
     }
     long shrinkEvery = Math.max(1, config.replicaLagTimeMaxMs() / 2);
     schedule(replicaManager::maybeShrinkIsr, shrinkEvery);
@@ -205,6 +259,7 @@ public final class BrokerServer implements Closeable {
     schedule(replicaManager::takeProducerSnapshots, config.producerSnapshotIntervalMs());
     schedule(logManager::runRetentionAndFlush, config.logRetentionCheckIntervalMs());
     schedule(cleaner, () -> logManager.runCleaner(replicaManager::uncleanableOffset), config.logCleanerBackoffMs());
+    serving = true;
     return server.getPort();
   }
 
@@ -262,6 +317,26 @@ public final class BrokerServer implements Closeable {
     return stats;
   }
 
+  /** The health service on this broker's listener; its owner sets the statuses. */
+  public HealthStatusManager health() {
+    return health;
+  }
+
+  /**
+   * The graceful stop's first step: refuses new requests and waits up to {@code graceMs} for the
+   * running ones to finish (a long-poll fetch answers by its {@code max.wait.ms}).
+   */
+  public void drainRequests(long graceMs) {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      server.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Cancels any request still running, stops every thread and closes the logs cleanly. */
   @Override
   public void close() {
     health.enterTerminalState();

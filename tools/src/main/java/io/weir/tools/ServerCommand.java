@@ -1,5 +1,6 @@
 package io.weir.tools;
 
+import io.weir.broker.node.ConfigDocs;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.broker.node.WeirNode;
@@ -11,7 +12,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
@@ -32,10 +36,10 @@ import picocli.CommandLine.Option;
     description = "Start a Weir node (broker, controller or both).")
 public final class ServerCommand implements Callable<Integer> {
   /**
-   * How long a stopping node waits for the controller to move its leaderships; public because the
-   * Kubernetes manifests' termination grace period must cover it (checked by a test).
+   * How long a stopping broker waits for the controller to move its leaderships away; public because
+   * the Kubernetes manifests' termination grace period must cover it (checked by a test).
    */
-  public static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5_000;
+  public static final Duration CONTROLLED_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -45,6 +49,15 @@ public final class ServerCommand implements Callable<Integer> {
 
   @Option(names = "--override", paramLabel = "KEY=VALUE", description = "Set a property, over the file's value.")
   Map<String, String> overrides = new LinkedHashMap<>();
+
+  @Option(names = "--log-level", paramLabel = "LOGGER=LEVEL",
+      description = "Set a logger's level (a package or class; a bare LEVEL sets the root), over the logback "
+          + "configuration. Repeatable, e.g. --log-level io.weir.metadata=DEBUG.")
+  List<String> logLevels = new ArrayList<>();
+
+  @Option(names = "--print-config-docs",
+      description = "Print the reference of every server.properties key (docs/configuration.md) and exit.")
+  boolean printConfigDocs;
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean(); // the first stop() closes the node
@@ -66,6 +79,18 @@ public final class ServerCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    try {
+      LogLevels.apply(logLevels);
+    } catch (IllegalArgumentException e) {
+      err.println("weir server: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    if (printConfigDocs) {
+      out.print(ConfigDocs.markdown());
+      out.flush();
+      return 0;
+    }
     ServerConfig serverConfig;
     try {
       Map<String, String> props = config == null ? devDefaults() : load(config);
@@ -135,8 +160,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
     WeirNode n = node;
     if (n != null) {
-      n.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
-      n.close();
+      n.shutdown(CONTROLLED_SHUTDOWN_TIMEOUT);
     }
     Thread hook = shutdownHook;
     if (hook != null && Thread.currentThread() != hook) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.weir.broker.node.ConfigDocs;
 import io.weir.broker.node.MetaProperties;
 import io.weir.proto.v1.MetadataRequest;
 import io.weir.proto.v1.MetadataServiceGrpc;
@@ -47,6 +48,14 @@ class ServerCommandTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void printsTheConfigurationReferenceWithoutStarting() {
+    assertEquals(0, cli().execute("server", "--print-config-docs"));
+    assertEquals(ConfigDocs.markdown(), out.toString());
+    assertTrue(out.toString().contains("| `node.id` | int | (required) |"), out.toString());
+    assertEquals("", err.toString());
   }
 
   @Test

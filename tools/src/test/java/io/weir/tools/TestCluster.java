@@ -18,9 +18,15 @@ import java.util.concurrent.TimeUnit;
 /** N combined Weir nodes (ids 1..N) in this JVM on free 127.0.0.1 ports, for the CLI's tests. */
 final class TestCluster implements AutoCloseable {
   private final List<WeirNode> nodes = new ArrayList<>(); // started by the test thread, closed by it
+  private final List<ServerConfig> configs = new ArrayList<>();
   private final List<Integer> brokerPorts = new ArrayList<>();
 
   TestCluster(Path dir, int size) {
+    this(dir, size, Map.of());
+  }
+
+  /** {@code overrides} replace any of the test timings and defaults. */
+  TestCluster(Path dir, int size, Map<String, String> overrides) {
     StringJoiner voters = new StringJoiner(",");
     List<Integer> controllerPorts = new ArrayList<>();
     for (int id = 1; id <= size; id++) {
@@ -50,8 +56,10 @@ final class TestCluster implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("metrics.port", "0");
+        p.putAll(overrides);
         ServerConfig config = ServerConfig.fromProperties(p);
         StorageFormatter.format(config.allDirs(), id, clusterId);
+        configs.add(config);
         nodes.add(WeirNode.start(config));
       }
       for (WeirNode n : nodes) {
@@ -74,6 +82,24 @@ final class TestCluster implements AutoCloseable {
 
   String bootstrap() {
     return "127.0.0.1:" + brokerPorts.get(0);
+  }
+
+  /** Every node's broker listener. */
+  String bootstrapAll() {
+    StringJoiner all = new StringJoiner(",");
+    brokerPorts.forEach(port -> all.add("127.0.0.1:" + port));
+    return all.toString();
+  }
+
+  /** What SIGTERM does to {@code weir server}: controlled shutdown, then close. */
+  boolean shutdown(int id) {
+    return node(id).shutdown(ServerCommand.CONTROLLED_SHUTDOWN_TIMEOUT);
+  }
+
+  /** A new node on the stopped node's directories and ports; returns once it serves. */
+  void restart(int id) throws Exception {
+    nodes.set(id - 1, WeirNode.start(configs.get(id - 1)));
+    node(id).brokerReady().get(60, TimeUnit.SECONDS);
   }
 
   int brokerPort(int id) {

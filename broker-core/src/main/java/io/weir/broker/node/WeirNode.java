@@ -1,5 +1,6 @@
 package io.weir.broker.node;
 
+import io.grpc.protobuf.services.HealthStatusManager;
 import io.weir.broker.BrokerConfig;
 import io.weir.broker.BrokerServer;
 import io.weir.broker.NamedThreadFactory;
@@ -18,12 +19,14 @@ import io.weir.metadata.controller.ProducerIdsBlock;
 import io.weir.metadata.controller.server.QuorumController;
 import io.weir.metadata.image.Endpoint;
 import io.weir.metadata.image.PartitionRegistration;
+import io.weir.metadata.raft.RaftNode;
 import io.weir.metadata.raft.runtime.ControllerListener;
 import io.weir.proto.v1.AllocateProducerIdsRequest;
 import io.weir.proto.v1.AllocateProducerIdsResponse;
 import io.weir.proto.v1.AlterPartitionRequest;
 import io.weir.proto.v1.AlterPartitionResponse;
 import io.weir.proto.v1.ErrorCode;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * ({@link BrokerServer} fed by the committed metadata, registered and heartbeating through a {@link
  * BrokerLifecycleManager}, its ISR changes and producer-id blocks going to the active controller).
  *
- * <p>The broker binds its client listener only once the controller has unfenced it, i.e. once its
- * metadata has caught up with its registration; {@link #brokerReady()} completes then. {@link
- * #close()} stops the roles in reverse order and every thread they started.
+ * <p>The broker binds its client listener at start but serves only the health service until the
+ * controller has unfenced it, i.e. until its metadata has caught up with its registration; {@link
+ * #brokerReady()} completes then. gRPC health ({@link NodeHealth}) answers on every listener. {@link
+ * #shutdown} is the graceful stop (controlled shutdown, then close); {@link #close()} alone stops the
+ * roles in reverse order and every thread they started, as a crash would leave the cluster.
  *
  * <p>Start and close are called by one thread (the CLI's or a test's); {@link #closed} guards the
  * broker's late start against a concurrent close.
@@ -55,6 +60,7 @@ public final class WeirNode implements AutoCloseable {
   private final List<AutoCloseable> started = new ArrayList<>(); // in start order; owner thread
   private final CompletableFuture<Integer> brokerReady = new CompletableFuture<>();
   private final Object lock = new Object();
+  private final NodeHealth health;
   private boolean closed; // under lock
   // Set once while starting, before start() returns the node to anyone else.
   private ControllerListener controllerListener;
@@ -67,6 +73,7 @@ public final class WeirNode implements AutoCloseable {
   private WeirNode(ServerConfig config, String clusterId) {
     this.config = config;
     this.clusterId = clusterId;
+    this.health = new NodeHealth(config.nodeId());
   }
 
   /**
@@ -103,6 +110,7 @@ public final class WeirNode implements AutoCloseable {
       if (node.metrics != null) {
         node.metrics.addRoles(node.broker, node.controller);
       }
+      node.health.start();
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -116,9 +124,14 @@ public final class WeirNode implements AutoCloseable {
     ServerConfig.Listener l = config.controllerListener();
     controllerListener = ControllerListener.bind(bindHost(l), l.port(), List.of(requestMetrics));
     started.add(controllerListener);
+    HealthStatusManager listenerHealth = new HealthStatusManager();
+    health.attach(listenerHealth);
+    controllerListener.addService(listenerHealth.getHealthService());
     controller = QuorumController.start(config.quorumConfig(), config.controllerConfig(),
         config.controllerTimings(), controllerListener);
     started.add(controller);
+    // Joined: it knows the quorum's leader in the current term (itself included).
+    health.addRole(NodeHealth.CONTROLLER_SERVICE, () -> controller.raft().leaderId() != RaftNode.NO_LEADER);
   }
 
   private void startBroker(Function<Endpoint, LeaderEndpoint> leaderEndpoints) {
@@ -151,6 +164,8 @@ public final class WeirNode implements AutoCloseable {
         alterPartition, producerIds, topicCreator, leaderEndpoints,
         cache -> List.of(new AdminServiceImpl(client, cache, clusterId)), List.of(requestMetrics));
     started.add(broker);
+    health.attach(broker.health());
+    broker.bind();
     BrokerMetadataPublisher publisher = new BrokerMetadataPublisher(broker);
     started.add(publisher);
     if (controller != null) {
@@ -165,6 +180,8 @@ public final class WeirNode implements AutoCloseable {
     lifecycle = new BrokerLifecycleManager(id, endpoints, brokerConfig.rack(), client,
         config.brokerHeartbeatIntervalMs(), publisher::appliedOffset);
     started.add(lifecycle);
+    health.addRole(NodeHealth.BROKER_SERVICE, () -> brokerReady.isDone() && !brokerReady.isCompletedExceptionally()
+        && !lifecycle.isFenced());
     lifecycle.initialUnfenced().thenRun(this::openBrokerListener);
     lifecycle.start();
   }
@@ -244,11 +261,29 @@ public final class WeirNode implements AutoCloseable {
   }
 
   /**
+   * The graceful stop (SIGTERM): health turns NOT_SERVING, the broker's leaderships move to other
+   * replicas (waiting at most {@code controlledShutdownTimeout}), the broker refuses new requests
+   * and lets running ones finish (at most {@link BrokerServer#IN_FLIGHT_GRACE_MS}), then {@link
+   * #close()} closes the logs cleanly. Returns whether the controller let the broker go in time
+   * (false for a controller-only node).
+   */
+  public boolean shutdown(Duration controlledShutdownTimeout) {
+    log.info("Node {}: shutting down", config.nodeId());
+    health.beginShutdown();
+    boolean controlled = controlledShutdown(controlledShutdownTimeout.toMillis());
+    if (broker != null) {
+      broker.drainRequests(BrokerServer.IN_FLIGHT_GRACE_MS);
+    }
+    close();
+    return controlled;
+  }
+
+  /**
    * Asks the controller to move this broker's leaderships away before it stops (Kafka's controlled
    * shutdown); waits at most {@code timeoutMs}. Returns whether the controller let it go.
    */
   public boolean controlledShutdown(long timeoutMs) {
-    if (lifecycle == null || !brokerReady.isDone()) {
+    if (lifecycle == null || !brokerReady.isDone() || brokerReady.isCompletedExceptionally()) {
       return false;
     }
     try {
@@ -279,6 +314,7 @@ public final class WeirNode implements AutoCloseable {
       }
       closed = true;
     }
+    health.close();
     brokerReady.completeExceptionally(new IllegalStateException("node " + config.nodeId() + " closed"));
     for (int i = started.size() - 1; i >= 0; i--) {
       try {

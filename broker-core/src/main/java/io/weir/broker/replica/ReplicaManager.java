@@ -91,6 +91,11 @@ public final class ReplicaManager {
     this.checkpointedHighWatermarks = hws;
   }
 
+  /** Fetches waiting in purgatory for data (long polls), for tests and metrics. */
+  public int delayedFetches() {
+    return fetchPurgatory.watched();
+  }
+
   public Partition partition(TopicPartition tp) {
     return partitions.get(tp);
   }

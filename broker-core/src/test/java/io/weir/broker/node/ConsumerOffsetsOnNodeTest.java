@@ -80,15 +80,16 @@ class ConsumerOffsetsOnNodeTest {
     assertEquals(cluster.partition(GroupConfig.OFFSETS_TOPIC, offsetsPartition).leader(), coordinator,
         "the coordinator leads the group's hashed partition");
 
-    // The coordinator may not have applied the image FindCoordinator answered from yet: retry as a client does.
+    // FindCoordinator answers from the metadata cache, which a broker updates just before its group
+    // coordinator takes the partition over: like a client, retry NOT_COORDINATOR for that moment.
     AtomicReference<OffsetCommitResponse> committed = new AtomicReference<>();
     await("the coordinator accepts the commit").atMost(NodeCluster.WAIT).until(() -> {
       committed.set(groups(coordinator).offsetCommit(OffsetCommitRequest.newBuilder()
           .setGroupId(GROUP).setGenerationId(-1)
           .addOffsets(TopicPartitionOffset.newBuilder().setTopic("events").setPartition(0).setOffset(42))
           .build()));
-      ErrorCode code = committed.get().getErrorCode();
-      return code != ErrorCode.NOT_COORDINATOR && code != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+      return committed.get().getErrorCode() != ErrorCode.NOT_COORDINATOR
+          && committed.get().getErrorCode() != ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
     });
     OffsetCommitResponse commit = committed.get();
     assertEquals(ErrorCode.NONE, commit.getErrorCode(), commit.getErrorMessage());

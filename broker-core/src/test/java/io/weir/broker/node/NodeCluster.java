@@ -85,15 +85,20 @@ final class NodeCluster implements AutoCloseable {
   }
 
   static NodeCluster combined(Path dir, int nodes, Map<String, String> overrides) {
-    return new NodeCluster(dir, nodes, 0, overrides);
+    return new NodeCluster(dir, nodes, 0, overrides, true);
+  }
+
+  /** Configured and formatted, but no node runs until the test {@link #start}s it. */
+  static NodeCluster combinedNotStarted(Path dir, int nodes, Map<String, String> overrides) {
+    return new NodeCluster(dir, nodes, 0, overrides, false);
   }
 
   static NodeCluster separate(Path dir, int controllers, int brokers, Map<String, String> overrides) {
-    return new NodeCluster(dir, controllers, brokers, overrides);
+    return new NodeCluster(dir, controllers, brokers, overrides, true);
   }
 
   /** {@code brokers == 0}: {@code voters} combined nodes. */
-  private NodeCluster(Path dir, int voters, int brokers, Map<String, String> overrides) {
+  private NodeCluster(Path dir, int voters, int brokers, Map<String, String> overrides, boolean startAll) {
     boolean combined = brokers == 0;
     List<Integer> voterIds = new ArrayList<>();
     for (int i = 1; i <= voters; i++) {
@@ -139,6 +144,9 @@ final class NodeCluster implements AutoCloseable {
       configs.put(id, config);
     }
     admin = new ControllerClient(configs.values().iterator().next().quorumConfig().voters(), 10_000, 50);
+    if (!startAll) {
+      return;
+    }
     for (int id : all) {
       start(id);
     }
@@ -157,7 +165,7 @@ final class NodeCluster implements AutoCloseable {
     }
   }
 
-  private void start(int id) {
+  void start(int id) {
     nodes.put(id, WeirNode.start(configs.get(id), endpoint -> networkEndpoint(id, endpoint)));
   }
 
@@ -184,6 +192,27 @@ final class NodeCluster implements AutoCloseable {
       ch.shutdownNow();
     }
     nodes.remove(id).close();
+  }
+
+  /** The graceful stop a SIGTERM gives: controlled shutdown, then close. */
+  boolean shutdown(int id, Duration controlledShutdownTimeout) {
+    boolean controlled = nodes.remove(id).shutdown(controlledShutdownTimeout);
+    ManagedChannel ch = channels.remove(id); // after: calls still running get their answers
+    if (ch != null) {
+      ch.shutdownNow();
+    }
+    return controlled;
+  }
+
+  /** Every broker's client listener, as a client's bootstrap.servers. */
+  String bootstrapServers() {
+    StringJoiner out = new StringJoiner(",");
+    brokerIds.forEach(id -> out.add("127.0.0.1:" + configs.get(id).brokerListener().port()));
+    return out.toString();
+  }
+
+  ServerConfig config(int id) {
+    return configs.get(id);
   }
 
   /** A new process on the killed node's directories and ports. */

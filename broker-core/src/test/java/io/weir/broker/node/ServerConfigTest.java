@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.weir.common.config.ConfigException;
 import io.weir.storage.log.LogConfig;
 import java.nio.file.Path;
@@ -12,10 +16,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ServerConfigTest {
 
@@ -189,6 +194,26 @@ class ServerConfigTest {
   void invalidConfigurationsAreRefusedNamingTheKey(Map<String, String> props, String message) {
     ConfigException e = assertThrows(ConfigException.class, () -> ServerConfig.fromProperties(props));
     assertTrue(e.getMessage().contains(message), e.getMessage());
+  }
+
+  @Test
+  void unknownKeysAreLoggedAsAWarningAndIgnored() {
+    Logger logger = (Logger) LoggerFactory.getLogger(ServerConfig.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try {
+      ServerConfig config = ServerConfig.fromProperties(with(combined(), "log.retention.hourz", "1",
+          "zookeeper.connect", "zk:2181"));
+      assertEquals(1, config.nodeId());
+      assertEquals(1, events.list.size(), events.list.toString());
+      ILoggingEvent warning = events.list.get(0);
+      assertEquals(Level.WARN, warning.getLevel());
+      assertTrue(warning.getFormattedMessage().endsWith("[log.retention.hourz, zookeeper.connect]"),
+          warning.getFormattedMessage());
+    } finally {
+      logger.detachAppender(events);
+    }
   }
 
   @Test

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * listeners and rack; then heartbeats every {@code broker.heartbeat.interval.ms} (2000) with the metadata
  * offset it has applied. The controller keeps it fenced until that offset reaches its registration, and
  * fences it again when heartbeats stop for {@code broker.session.timeout.ms}. A heartbeat refused with
- * STALE_BROKER_EPOCH or BROKER_ID_NOT_REGISTERED makes it register again.
+ * STALE_BROKER_EPOCH or BROKER_ID_NOT_REGISTERED makes it register again. Until first unfenced, and
+ * during controlled shutdown, it heartbeats every {@value #QUICK_RETRY_MS} ms instead, as Kafka's does
+ * while starting: each round waits on a commit, not on time.
  *
  * <p>Controlled shutdown: {@link #beginControlledShutdown()} asks in every following heartbeat; the
  * controller moves the broker's leaderships away first and answers "shut down" once they are gone.
@@ -37,6 +39,8 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 2000;
 
     private static final Logger log = LoggerFactory.getLogger(BrokerLifecycleManager.class);
+    /** Pause between heartbeats while starting up (fenced) or in controlled shutdown. */
+    static final long QUICK_RETRY_MS = 50;
 
     private final int brokerId;
     private final String incarnationId = UUID.randomUUID().toString();
@@ -53,6 +57,7 @@ public final class BrokerLifecycleManager implements AutoCloseable {
     private volatile boolean fenced = true;
     private volatile boolean caughtUp;
     private volatile boolean wantShutdown;
+    private boolean retryScheduled; // lifecycle thread: at most one quick retry pending
 
     /**
      * @param metadataOffset the offset of the metadata image this broker has applied (its loader's)
@@ -129,6 +134,17 @@ public final class BrokerLifecycleManager implements AutoCloseable {
                 register();
             } else {
                 heartbeat();
+            }
+            boolean starting = brokerEpoch >= 0 && !unfenced.isDone();
+            boolean stopping = wantShutdown && !shutdownAllowed.isDone();
+            if ((starting || stopping) && !retryScheduled && !thread.isShutdown()) {
+                // Catching up with the metadata log, and the controller moving leaderships away, both
+                // progress in rounds of a commit each: ask again soon rather than a whole interval later.
+                retryScheduled = true;
+                thread.schedule(() -> {
+                    retryScheduled = false;
+                    step();
+                }, Math.min(heartbeatIntervalMs, QUICK_RETRY_MS), TimeUnit.MILLISECONDS);
             }
         } catch (ControllerUnavailableException e) {
             log.warn("Broker {}: {}", brokerId, e.getMessage());

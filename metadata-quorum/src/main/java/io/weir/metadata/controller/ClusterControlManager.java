@@ -40,7 +40,10 @@ final class ClusterControlManager {
             return ControllerResult.noRecords(new RegisterBrokerReply(ApiError.of(Errors.INVALID_REQUEST, invalid), -1));
         }
         BrokerRegistration existing = image.cluster().broker(req.brokerId());
-        if (existing != null && !existing.incarnationId().equals(req.incarnationId())
+        // A broker the controller let go (controlled shutdown done) holds no session, as in Kafka: its
+        // restart registers at once rather than after broker.session.timeout.ms.
+        boolean letGo = existing != null && existing.fenced() && existing.inControlledShutdown();
+        if (existing != null && !existing.incarnationId().equals(req.incarnationId()) && !letGo
                 && heartbeats.hasValidSession(req.brokerId(), nowMs)) {
             return ControllerResult.noRecords(new RegisterBrokerReply(ApiError.of(
                     Errors.DUPLICATE_BROKER_REGISTRATION, "Another broker is registered with that broker id."), -1));

@@ -93,6 +93,19 @@ class BrokerLifecycleTest {
     }
 
     @Test
+    void aBrokerLetGoByControlledShutdownMayRegisterAgainAtOnce() {
+        env.startBrokers(1, 0);
+        assertFalse(env.heartbeat(0, true).shouldShutDown(), "the first round marks it shutting down");
+        assertTrue(env.heartbeat(0, true).shouldShutDown(), "leading nothing, it is let go");
+        assertTrue(env.image.cluster().broker(0).fenced());
+        RegisterBrokerRequest restarted = new RegisterBrokerRequest(0, "restarted-process",
+                List.of(new Endpoint("PLAINTEXT", "127.0.0.1", 9092)), Optional.empty());
+        RegisterBrokerReply ok = env.commit(env.logic.registerBroker(env.image, restarted, env.nowMs));
+        assertTrue(ok.error().isSuccess(), ok.error().toString());
+        assertEquals("restarted-process", env.image.cluster().broker(0).incarnationId());
+    }
+
+    @Test
     void reRegistrationGetsHigherEpochAndOldEpochIsStale() {
         long first = env.register(1, null);
         env.heartbeat(1);

@@ -428,7 +428,9 @@ final class LogSegment implements Closeable {
         }
       }
       TimeIndex.Entry lastTime = timeIndex.lastEntry();
-      if (lastTime != null && last == null && size > 0 && lastTime.offset() > baseOffset) {
+      // Both indexes gain entries together; alone, the time index holds at most the one entry a
+      // clean close appends (the exact max timestamp).
+      if (lastTime != null && last == null && size > 0 && timeIndex.entries() > 1) {
         return "time index " + timeIndex.file + " has entries but the offset index has none";
       }
       return null;

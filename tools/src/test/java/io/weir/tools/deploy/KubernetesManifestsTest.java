@@ -339,7 +339,7 @@ class KubernetesManifestsTest {
   @ParameterizedTest
   @ValueSource(strings = {"base", "split"})
   void theGracePeriodCoversPreStopControlledShutdownAndClose(String name) {
-    long shutdownSeconds = (ServerCommand.CONTROLLED_SHUTDOWN_TIMEOUT_MS + 999) / 1000;
+    long shutdownSeconds = (ServerCommand.CONTROLLED_SHUTDOWN_TIMEOUT.toMillis() + 999) / 1000;
     for (Workload w : workloads(Kustomization.load(name))) {
       List<Object> preStop = list(w.container(), "lifecycle", "preStop", "exec", "command");
       assertEquals("sleep", preStop.get(0), w.name() + ": preStop waits for the Service to drop the pod");
