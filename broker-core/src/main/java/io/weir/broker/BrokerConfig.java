@@ -22,6 +22,8 @@ import java.util.Optional;
  * @param replicaFetchMaxBytes {@code replica.fetch.max.bytes} (per partition)
  * @param replicaFetchBackoffMs {@code replica.fetch.backoff.ms}
  * @param numIoThreads {@code num.io.threads}: request handlers, so no Netty event loop blocks
+ * @param queuedMaxRequests {@code queued.max.requests}: calls the listener holds at once (each
+ *     connection's HTTP/2 stream limit, and the admission limit across connections)
  * @param highWatermarkCheckpointIntervalMs {@code replica.high.watermark.checkpoint.interval.ms}
  * @param logRetentionCheckIntervalMs {@code log.retention.check.interval.ms}
  * @param logCleanerBackoffMs {@code log.cleaner.backoff.ms}
@@ -43,6 +45,7 @@ public record BrokerConfig(
     int replicaFetchMaxBytes,
     long replicaFetchBackoffMs,
     int numIoThreads,
+    int queuedMaxRequests,
     long highWatermarkCheckpointIntervalMs,
     long logRetentionCheckIntervalMs,
     long logCleanerBackoffMs,
@@ -61,6 +64,9 @@ public record BrokerConfig(
     }
     if (numIoThreads < 1) {
       throw new IllegalArgumentException("num.io.threads must be at least 1, was " + numIoThreads);
+    }
+    if (queuedMaxRequests < 1) {
+      throw new IllegalArgumentException("queued.max.requests must be at least 1, was " + queuedMaxRequests);
     }
     positive("replica.lag.time.max.ms", replicaLagTimeMaxMs);
     positive("replica.high.watermark.checkpoint.interval.ms", highWatermarkCheckpointIntervalMs);
@@ -94,6 +100,7 @@ public record BrokerConfig(
     private long logRetentionCheckIntervalMs = 300_000;
     private long producerSnapshotIntervalMs = 60_000;
     private long logCleanerBackoffMs = 15_000;
+    private int queuedMaxRequests = 500;
     private LogConfig defaultLogConfig = LogConfig.defaults();
     private GroupConfig groupConfig = GroupConfig.DEFAULTS;
 
@@ -131,6 +138,11 @@ public record BrokerConfig(
       return this;
     }
 
+    public Builder queuedMaxRequests(int value) {
+      queuedMaxRequests = value;
+      return this;
+    }
+
     public Builder producerSnapshotIntervalMs(long value) {
       producerSnapshotIntervalMs = value;
       return this;
@@ -160,6 +172,7 @@ public record BrokerConfig(
           1_048_576,
           1_000,
           8,
+          queuedMaxRequests,
           5_000,
           logRetentionCheckIntervalMs,
           logCleanerBackoffMs,

@@ -15,6 +15,7 @@ import io.weir.broker.api.FetchServiceImpl;
 import io.weir.broker.api.MetadataServiceImpl;
 import io.weir.broker.api.OffsetServiceImpl;
 import io.weir.broker.api.ProduceServiceImpl;
+import io.weir.broker.api.RequestLimiter;
 import io.weir.broker.fetcher.GrpcLeaderEndpoint;
 import io.weir.broker.fetcher.LeaderEndpoint;
 import io.weir.broker.fetcher.ReplicaFetcher;
@@ -191,6 +192,7 @@ public final class BrokerServer implements Closeable {
     this.groupThread =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("group-coordinator-" + config.nodeId()));
     this.groupCoordinator = GroupCoordinator.create(config.nodeId(), config.groupConfig(), replicaManager, groupThread);
+    // Its queue holds a few tasks per call, and calls are bounded by queued.max.requests below.
     this.requestHandlers =
         Executors.newFixedThreadPool(
             config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
@@ -199,6 +201,9 @@ public final class BrokerServer implements Closeable {
             .executor(requestHandlers)
             .maxInboundMessageSize(maxMessage)
             .flowControlWindow(GrpcLeaderEndpoint.FLOW_CONTROL_WINDOW)
+            // Backpressure instead of an unbounded handler queue: a connection's extra calls wait in
+            // the client for a free HTTP/2 stream; calls over the limit across connections are refused.
+            .maxConcurrentCallsPerConnection(config.queuedMaxRequests())
             .addService(gated(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator)))
             .addService(gated(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks))))
             .addService(gated(new FetchServiceImpl(replicaManager, config.fetchMaxBytes())))
@@ -206,6 +211,7 @@ public final class BrokerServer implements Closeable {
             .addService(gated(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator)))
             .addService(health.getHealthService());
     extraServices.apply(metadataCache).forEach(s -> builder.addService(gated(s)));
+    builder.intercept(new RequestLimiter(config.queuedMaxRequests())); // innermost: metrics see refusals
     interceptors.forEach(builder::intercept);
     this.server = builder.build();
   }

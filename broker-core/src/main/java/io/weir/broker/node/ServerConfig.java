@@ -73,6 +73,7 @@ public final class ServerConfig {
   public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
   public static final String FETCH_MAX_BYTES = "fetch.max.bytes";
   public static final String NUM_IO_THREADS = "num.io.threads";
+  public static final String QUEUED_MAX_REQUESTS = "queued.max.requests";
   public static final String PRODUCER_SNAPSHOT_INTERVAL_MS = "producer.snapshot.interval.ms";
   public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
   public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
@@ -165,6 +166,9 @@ public final class ServerConfig {
       .define(FETCH_MAX_BYTES, INT, 55 * 1024 * 1024, Range.atLeast(1024), MEDIUM,
           "Largest fetch response the broker builds.")
       .define(NUM_IO_THREADS, INT, 8, Range.atLeast(1), HIGH, "Request handler threads.")
+      .define(QUEUED_MAX_REQUESTS, INT, 500, Range.atLeast(1), MEDIUM,
+          "Calls the client listener holds at once: each connection's HTTP/2 stream limit, and across "
+              + "connections the limit above which new calls are refused with RESOURCE_EXHAUSTED (retried).")
       .define(PRODUCER_SNAPSHOT_INTERVAL_MS, LONG, 60_000L, Range.atLeast(1), LOW,
           "How often producer state is snapshotted, bounding the replay after a restart.")
       .define(OFFSETS_TOPIC_NUM_PARTITIONS, INT, 50, Range.atLeast(1), HIGH,
@@ -488,6 +492,7 @@ public final class ServerConfig {
           values.getInt(REPLICA_FETCH_MAX_BYTES),
           values.getLong(REPLICA_FETCH_BACKOFF_MS),
           values.getInt(NUM_IO_THREADS),
+          values.getInt(QUEUED_MAX_REQUESTS),
           values.getLong(HW_CHECKPOINT_INTERVAL_MS),
           values.getLong(LOG_RETENTION_CHECK_INTERVAL_MS),
           values.getLong(LOG_CLEANER_BACKOFF_MS),

@@ -61,9 +61,26 @@ class RecordAccumulatorTest {
     assertTrue(r.batchFull(), "batch.size bounds a batch");
     assertTrue(appended > 5 && appended <= 10, "about 1024/100 records per batch: " + appended);
     assertEquals(java.util.Set.of(2), acc.ready(CLUSTER, System.currentTimeMillis()).readyNodes());
-    List<ProducerBatch> drained = acc.drain(CLUSTER, 2, 1 << 20, tp -> true);
-    assertEquals(1, drained.size(), "one batch per partition per drain");
-    assertTrue(acc.drain(CLUSTER, 1, 1 << 20, tp -> true).isEmpty(), "node 1 leads nothing queued");
+    List<ProducerBatch> drained = acc.drain(CLUSTER, 2, 1 << 20, tp -> Integer.MAX_VALUE);
+    assertEquals(1, drained.size(), "the full batch goes; one still open for appends stays unless it is the head");
+    assertTrue(acc.drain(CLUSTER, 1, 1 << 20, tp -> Integer.MAX_VALUE).isEmpty(), "node 1 leads nothing queued");
+  }
+
+  @Test
+  void aDrainTakesSeveralFullBatchesOfAPartitionUpToItsAllowanceAndTheRequestSize() {
+    RecordAccumulator acc = new RecordAccumulator(1024, 60_000, 1 << 20, CompressionType.NONE, 120_000);
+    for (int i = 0; i < 50; i++) {
+      append(acc, TP1, 100, 1000); // about 9 records a batch: 5 full batches and an open one
+    }
+    List<ProducerBatch> two = acc.drain(CLUSTER, 2, 1 << 20, tp -> 2);
+    assertEquals(2, two.size(), "the sender's allowance caps the batches of a partition");
+    assertTrue(two.get(0) != two.get(1));
+    assertEquals(0, acc.drain(CLUSTER, 2, 1 << 20, tp -> 0).size(), "an allowance of 0 holds the partition back");
+    List<ProducerBatch> capped = acc.drain(CLUSTER, 2, 2 * 1024, tp -> Integer.MAX_VALUE);
+    assertEquals(2, capped.size(), "max.request.size caps the request (each full batch is about 1 KiB)");
+    List<ProducerBatch> rest = acc.drain(CLUSTER, 2, 1 << 20, tp -> Integer.MAX_VALUE);
+    assertTrue(rest.size() >= 1, "the remaining full batches");
+    assertTrue(acc.hasUndrained(), "the open batch stays while full ones are queued before it");
   }
 
   @Test
@@ -86,7 +103,7 @@ class RecordAccumulatorTest {
     AtomicReference<RecordAccumulator.AppendResult> result = new AtomicReference<>();
     CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> result.set(append(acc, TP0, 900, 30_000)));
     Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blocked.isDone());
-    ProducerBatch batch = acc.drain(CLUSTER, 1, 1 << 20, tp -> true).get(0);
+    ProducerBatch batch = acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0);
     acc.deallocate(batch);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(blocked::isDone);
     assertFalse(blocked.isCompletedExceptionally());

@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 
 /**
  * Per-partition queues of batches waiting to be sent (Kafka's {@code RecordAccumulator}). Application
@@ -168,30 +168,42 @@ public final class RecordAccumulator {
   }
 
   /**
-   * Takes at most one batch per partition led by {@code nodeId} (the head of each queue), while the
-   * request stays under {@code maxRequestSize}; {@code mayDrain} lets the sender hold back partitions
-   * whose ordering needs them to wait.
+   * Takes, per partition led by {@code nodeId}, up to {@code mayDrain} batches from the head of its
+   * queue (0 holds a partition back while its ordering needs it to wait), while the request stays
+   * under {@code maxRequestSize}.
    */
-  public List<ProducerBatch> drain(Cluster cluster, int nodeId, int maxRequestSize, Predicate<TopicPartition> mayDrain) {
+  public List<ProducerBatch> drain(Cluster cluster, int nodeId, int maxRequestSize, ToIntFunction<TopicPartition> mayDrain) {
     lock.lock();
     try {
       List<ProducerBatch> out = new ArrayList<>();
       int size = 0;
       for (Map.Entry<TopicPartition, Deque<ProducerBatch>> e : batches.entrySet()) {
-        ProducerBatch head = e.getValue().peekFirst();
-        if (head == null || !mayDrain.test(e.getKey())) {
+        Deque<ProducerBatch> dq = e.getValue();
+        if (dq.isEmpty()) {
+          continue;
+        }
+        int allowed = mayDrain.applyAsInt(e.getKey());
+        if (allowed <= 0) {
           continue;
         }
         Node leader = cluster.leaderFor(e.getKey()).orElse(null);
         if (leader == null || leader.id() != nodeId) {
           continue;
         }
-        int batchBytes = head.estimatedSizeInBytes();
-        if (!out.isEmpty() && size + batchBytes > maxRequestSize) {
-          break;
+        // Several batches of one partition travel in one request (one gRPC call costs far more CPU
+        // than a batch); beyond the head, only batches no longer open for appends.
+        for (int taken = 0; taken < allowed && !dq.isEmpty(); taken++) {
+          ProducerBatch head = dq.peekFirst();
+          if (taken > 0 && dq.size() == 1) {
+            break;
+          }
+          int batchBytes = head.estimatedSizeInBytes();
+          if (!out.isEmpty() && size + batchBytes > maxRequestSize) {
+            return out;
+          }
+          out.add(dq.pollFirst());
+          size += batchBytes;
         }
-        out.add(e.getValue().pollFirst());
-        size += batchBytes;
       }
       return out;
     } finally {

@@ -1,5 +1,6 @@
 package io.weir.client.producer.internals;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -203,7 +204,7 @@ public final class Sender implements Runnable {
           continue;
         }
         List<ProducerBatch> drained =
-            accumulator.drain(cluster, node, settings.maxRequestSize(), tp -> mayDrainNew(tp));
+            accumulator.drain(cluster, node, settings.maxRequestSize(), this::mayDrainNew);
         for (ProducerBatch b : drained) {
           PartitionState ps = state(b.tp);
           if (settings.idempotence()) {
@@ -228,19 +229,25 @@ public final class Sender implements Runnable {
     awaitEvents(Math.max(0, pollMs));
   }
 
-  private boolean mayDrainNew(TopicPartition tp) {
+  /** How many new batches of the partition may go out now. */
+  private int mayDrainNew(TopicPartition tp) {
     PartitionState ps = partitions.get(tp);
     if (ps == null) {
-      return true;
+      return settings.idempotence() ? 1 : settings.maxInFlightPerBroker();
+    }
+    if (ps.retryPending()) {
+      return 0;
     }
     if (!settings.idempotence()) {
-      return !ps.retryPending();
+      return settings.maxInFlightPerBroker();
     }
     // gRPC requests are not processed in order per connection (Kafka's are), and a broker takes
     // any first sequence from a producer it does not know: until the first batch under this
     // producer id is acknowledged, it travels alone, or a later batch could be taken as the start.
+    // After that, at most max.in.flight batches are unacknowledged: the broker remembers as many
+    // per producer to recognise a resent one.
     int limit = ps.lastAckedSequence < 0 ? 1 : settings.maxInFlightPerBroker();
-    return !ps.retryPending() && ps.inFlight < limit;
+    return limit - ps.inFlight;
   }
 
   private PartitionState state(TopicPartition tp) {
@@ -313,7 +320,7 @@ public final class Sender implements Runnable {
 
   private void send(int nodeId, List<ProducerBatch> batches, Cluster cluster) {
     Node node = cluster.node(nodeId).orElse(null);
-    Map<String, ProduceRequest.TopicData.Builder> topics = new LinkedHashMap<>();
+    Map<TopicPartition, ByteString> records = new LinkedHashMap<>();
     for (ProducerBatch b : batches) {
       b.inFlight = true;
       b.needsRetry = false;
@@ -321,13 +328,13 @@ public final class Sender implements Runnable {
       PartitionState ps = state(b.tp);
       b.sentBehindUnacked = b.baseSequence != ps.lastAckedSequence + 1;
       ps.inFlight++;
-      topics.computeIfAbsent(b.tp.topic(), t -> ProduceRequest.TopicData.newBuilder().setName(t))
-          .addPartitions(
-              ProduceRequest.PartitionData.newBuilder()
-                  .setPartition(b.tp.partition())
-                  // The batch's buffer goes out as is: no copy into the message.
-                  .setRecords(UnsafeByteOperations.unsafeWrap(b.records().buffer())));
+      // The batches' buffers go out as they are: wrapped and chained, not copied into the message.
+      records.merge(b.tp, UnsafeByteOperations.unsafeWrap(b.records().buffer()), ByteString::concat);
     }
+    Map<String, ProduceRequest.TopicData.Builder> topics = new LinkedHashMap<>();
+    records.forEach((tp, bytes) ->
+        topics.computeIfAbsent(tp.topic(), t -> ProduceRequest.TopicData.newBuilder().setName(t))
+            .addPartitions(ProduceRequest.PartitionData.newBuilder().setPartition(tp.partition()).setRecords(bytes)));
     inFlightByNode.merge(nodeId, 1, Integer::sum);
     ProduceRequest.Builder request =
         ProduceRequest.newBuilder().setAcks(settings.acks()).setTimeoutMs(settings.requestTimeoutMs());
@@ -384,12 +391,16 @@ public final class Sender implements Runnable {
         }
       }
     }
+    // A partition's batches were appended together, in request order, at consecutive offsets.
+    Map<TopicPartition, Long> nextOffset = new HashMap<>();
     for (ProducerBatch b : batches) {
       ProduceResponse.PartitionResponse p = byTp.get(b.tp);
       if (p == null) {
         handle(b, ErrorCode.UNKNOWN_SERVER_ERROR, "the response did not mention " + b.tp, -1, -1);
       } else {
-        handle(b, p.getErrorCode(), p.getErrorMessage(), p.getBaseOffset(), p.getLogAppendTimeMs());
+        long base = nextOffset.getOrDefault(b.tp, p.getBaseOffset());
+        nextOffset.put(b.tp, base < 0 ? base : base + b.recordCount());
+        handle(b, p.getErrorCode(), p.getErrorMessage(), base, p.getLogAppendTimeMs());
       }
     }
   }
