@@ -53,6 +53,7 @@ public final class ReplicaFetcher {
   private final Function<TopicPartition, Partition> partitions;
   private final Consumer<TopicPartition> onHighWatermarkChanged;
   private final Map<TopicPartition, FetchState> states = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, ErrorCode> lastErrors = new HashMap<>(); // fetcher thread
   private final Object wakeup = new Object();
   private final Thread thread;
   private volatile boolean running = true;
@@ -207,6 +208,7 @@ public final class ReplicaFetcher {
 
   private void processPartition(
       TopicPartition tp, Partition partition, FetchResponse.PartitionData pd, long fetchOffset, FetchState sent) {
+    logErrorChange(tp, pd);
     try {
       switch (pd.getErrorCode()) {
         case NONE -> {
@@ -238,6 +240,21 @@ public final class ReplicaFetcher {
     } catch (RuntimeException e) {
       log.error("replicating {} from broker {} failed", tp, leaderId, e);
       delay(tp, sent);
+    }
+  }
+
+  /** A follower that cannot fetch never rejoins the ISR: say so once, and again when it recovers. */
+  private void logErrorChange(TopicPartition tp, FetchResponse.PartitionData pd) {
+    ErrorCode previous = lastErrors.getOrDefault(tp, ErrorCode.NONE);
+    if (pd.getErrorCode() == previous) {
+      return;
+    }
+    if (pd.getErrorCode() == ErrorCode.NONE) {
+      lastErrors.remove(tp);
+      log.info("fetching {} from broker {} works again after {}", tp, leaderId, previous);
+    } else {
+      lastErrors.put(tp, pd.getErrorCode());
+      log.info("fetch of {} from broker {} failed: {} {}", tp, leaderId, pd.getErrorCode(), pd.getErrorMessage());
     }
   }
 

@@ -139,6 +139,31 @@ class PartitionTest {
   }
 
   @Test
+  void aLateAnswerToAnOlderProposalOfTheSameIsrDoesNotStickTheLeader() {
+    partition.makeLeader("id", reg(List.of(1, 2), 1, 5, 10));
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(List.of(List.of(1, 2, 3)), proposals);
+    // The controller took that proposal (epoch 11), then dropped replica 3 itself (fenced, epoch 12);
+    // this broker sees the second change before the answer to the first.
+    partition.makeLeader("id", reg(List.of(1, 2), 1, 5, 12));
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(2, proposals.size(), "replica 3 caught up again: the same ISR is proposed anew");
+    answer(0, List.of(1, 2, 3), 11);
+    assertEquals(Set.of(1, 2), partition.state().isr(), "the answer to the first proposal is stale");
+    assertEquals(12, partition.state().partitionEpoch());
+    // The controller refuses the second proposal (replica 3 is still fenced there): the leader keeps
+    // the controller's ISR and proposes once more on the next fetch.
+    pending.get(1).complete(new AlterPartitionResponse(
+        ApiError.of(io.weir.metadata.controller.Errors.INELIGIBLE_REPLICA, "fenced"), null));
+    assertEquals(Set.of(1, 2), partition.state().isr());
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(3, proposals.size());
+    answer(2, List.of(1, 2, 3), 13);
+    assertEquals(Set.of(1, 2, 3), partition.state().isr());
+    assertEquals(13, partition.state().partitionEpoch());
+  }
+
+  @Test
   void acksAllNeedsMinInsyncReplicas() {
     partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
     ApiException e = assertThrows(ApiException.class, () -> partition.appendRecordsToLeader(batch("a"), -1));
