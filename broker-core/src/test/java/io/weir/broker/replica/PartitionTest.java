@@ -220,6 +220,43 @@ class PartitionTest {
   }
 
   @Test
+  void formerLeaderWhoseEpochHasNoRecordsStopsDivergingAndCatchesUp() {
+    // Broker 1 (the preferred leader) leads epoch 5 and broker 3 follows it.
+    partition.makeLeader("id", reg(List.of(1, 2, 3), 1, 5, 10));
+    partition.appendRecordsToLeader(batch("a", "b"), 1);
+    io.weir.common.record.MemoryRecords epoch5 = io.weir.broker.TestRecords.copy(batch("a", "b"));
+    for (io.weir.common.record.RecordBatch b : epoch5) {
+      b.setPartitionLeaderEpoch(5);
+    }
+    try (Log leaderLog = Log.open(dir.resolve("leader").resolve("t-0"), LogConfig.defaults(), clock::get)) {
+      Partition leader =
+          new Partition(
+              TP, 3, leaderLog, partition.config(), 0, clock::get, LAG_MS,
+              (topicId, p, leaderEpoch, partitionEpoch, newIsr) -> new CompletableFuture<>(),
+              tp -> {}, id -> true, new BrokerStats());
+      leader.makeFollower("id", reg(List.of(1, 2, 3), 1, 5, 10));
+      leader.appendRecordsAsFollower(epoch5, 2, 0, 5);
+      // Broker 1 is elected again (epoch 6) and loses leadership before appending anything.
+      partition.makeLeader("id", reg(List.of(1, 2, 3), 1, 6, 11));
+      partition.makeFollower("id", reg(List.of(2, 3), 3, 7, 12));
+      leader.makeLeader("id", reg(List.of(2, 3), 3, 7, 12));
+      leader.appendRecordsToLeader(batch("c"), 1);
+      // The replica fetcher's loop, bounded: fetch with the last epoch held, truncate on divergence.
+      ReadResult read = null;
+      for (int round = 0; round < 3; round++) {
+        read = leader.read(partition.logEndOffset(), 7, log.leaderEpochCache().latestEpoch(), 1000, true, true);
+        if (read.divergingEpoch() == null) {
+          break;
+        }
+        partition.truncateOnDivergence(read.divergingEpoch(), 7);
+      }
+      assertNull(read.divergingEpoch(), "the follower must not fetch with the empty epoch 6 forever");
+      assertEquals(5, log.leaderEpochCache().latestEpoch());
+      assertTrue(read.bytes() > 0, "the leader's epoch-7 record is sent");
+    }
+  }
+
+  @Test
   void followerIgnoresAFetchAnsweredUnderAnOlderLeaderEpoch() {
     partition.makeFollower("id", reg(List.of(1, 2, 3), 2, 5, 10));
     io.weir.common.record.MemoryRecords fetched = io.weir.broker.TestRecords.copy(batch("a"));
