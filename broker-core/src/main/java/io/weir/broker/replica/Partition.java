@@ -446,7 +446,8 @@ public final class Partition {
           || s.leaderEpoch() != proposal.leaderEpoch()
           || s.partitionEpoch() != proposal.partitionEpoch()
           || !proposal.newIsr().equals(s.pendingIsr())) {
-        logger.info(
+        // Routine on a combined node, where the new image usually arrives before the answer.
+        logger.debug(
             "{}: ignoring the answer to ISR change {}: superseded, now {}", tp, proposal.newIsr(), s);
         return;
       }
