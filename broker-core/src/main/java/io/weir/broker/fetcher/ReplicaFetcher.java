@@ -248,8 +248,7 @@ public final class ReplicaFetcher {
           }
         }
         default -> {
-          log.debug("fetch of {} from broker {}: {} {}", tp, leaderId, pd.getErrorCode(), pd.getErrorMessage());
-          delay(tp, sent);
+          delay(tp, sent); // logErrorChange told of the error
         }
       }
     } catch (RuntimeException e) {
