@@ -9,8 +9,10 @@ import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.storage.log.LeaderEpochFileCache.EpochEndOffset;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ public final class ReplicaFetcher {
   private final Function<TopicPartition, Partition> partitions;
   private final Consumer<TopicPartition> onHighWatermarkChanged;
   private final Map<TopicPartition, FetchState> states = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, ErrorCode> lastErrors = new HashMap<>(); // fetcher thread
+  private final Set<TopicPartition> stuckDivergences = new HashSet<>(); // fetcher thread
   private final Object wakeup = new Object();
   private final Thread thread;
   private volatile boolean running = true;
@@ -207,19 +211,32 @@ public final class ReplicaFetcher {
 
   private void processPartition(
       TopicPartition tp, Partition partition, FetchResponse.PartitionData pd, long fetchOffset, FetchState sent) {
+    logErrorChange(tp, pd);
     try {
       switch (pd.getErrorCode()) {
         case NONE -> {
           if (pd.hasDivergingEpoch()) {
-            partition.truncateOnDivergence(
-                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset()),
-                sent.leaderEpoch());
-          } else if (partition.appendRecordsAsFollower(
-              MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()),
-              pd.getHighWatermark(),
-              pd.getLogStartOffset(),
-              sent.leaderEpoch())) {
-            onHighWatermarkChanged.accept(tp);
+            EpochEndOffset diverging =
+                new EpochEndOffset(pd.getDivergingEpoch().getEpoch(), pd.getDivergingEpoch().getEndOffset());
+            int lastEpoch = partition.log().leaderEpochCache().latestEpoch();
+            partition.truncateOnDivergence(diverging, sent.leaderEpoch());
+            // Without progress the next fetch diverges the same way and the follower never catches
+            // up: worth one line, as the loop itself is silent.
+            if (partition.logEndOffset() == fetchOffset
+                && partition.log().leaderEpochCache().latestEpoch() == lastEpoch
+                && stuckDivergences.add(tp)) {
+              log.info("{}: broker {} reports a divergence at {} but truncating there changes nothing "
+                  + "(log end {}, last epoch {})", tp, leaderId, diverging, fetchOffset, lastEpoch);
+            }
+          } else {
+            stuckDivergences.remove(tp);
+            if (partition.appendRecordsAsFollower(
+                MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()),
+                pd.getHighWatermark(),
+                pd.getLogStartOffset(),
+                sent.leaderEpoch())) {
+              onHighWatermarkChanged.accept(tp);
+            }
           }
         }
         case OFFSET_OUT_OF_RANGE -> {
@@ -231,13 +248,27 @@ public final class ReplicaFetcher {
           }
         }
         default -> {
-          log.debug("fetch of {} from broker {}: {} {}", tp, leaderId, pd.getErrorCode(), pd.getErrorMessage());
-          delay(tp, sent);
+          delay(tp, sent); // logErrorChange told of the error
         }
       }
     } catch (RuntimeException e) {
       log.error("replicating {} from broker {} failed", tp, leaderId, e);
       delay(tp, sent);
+    }
+  }
+
+  /** A follower that cannot fetch never rejoins the ISR: say so once, and again when it recovers. */
+  private void logErrorChange(TopicPartition tp, FetchResponse.PartitionData pd) {
+    ErrorCode previous = lastErrors.getOrDefault(tp, ErrorCode.NONE);
+    if (pd.getErrorCode() == previous) {
+      return;
+    }
+    if (pd.getErrorCode() == ErrorCode.NONE) {
+      lastErrors.remove(tp);
+      log.info("fetching {} from broker {} works again after {}", tp, leaderId, previous);
+    } else {
+      lastErrors.put(tp, pd.getErrorCode());
+      log.info("fetch of {} from broker {} failed: {} {}", tp, leaderId, pd.getErrorCode(), pd.getErrorMessage());
     }
   }
 

@@ -355,14 +355,34 @@ public final class Partition {
 
   private IsrProposal maybeExpandIsr(int replicaId, ReplicaState replica) {
     LeaderAndIsr s = state;
-    if (s.pendingIsr() != null || s.isr().contains(replicaId) || !isBrokerLive.test(replicaId)) {
+    if (s.isr().contains(replicaId)) {
+      replica.expansionBlockedBy = null;
       return null;
     }
     if (replica.logEndOffset < highWatermark || replica.logEndOffset < leaderEpochStartOffset) {
       return null;
     }
+    String blockedBy =
+        s.pendingIsr() != null
+            ? "an ISR change to " + new TreeSet<>(s.pendingIsr()) + " is in flight"
+            : !isBrokerLive.test(replicaId)
+                ? "its broker is fenced or unknown in this broker's metadata"
+                : null;
+    if (blockedBy != null) {
+      // A caught-up follower kept out of the ISR is the first thing to check when a partition stays
+      // under-replicated; logged on change only, as followers fetch many times a second.
+      if (!blockedBy.equals(replica.expansionBlockedBy)) {
+        logger.info(
+            "{}: follower {} caught up (log end {}) but stays out of ISR {}: {}",
+            tp, replicaId, replica.logEndOffset, new TreeSet<>(s.isr()), blockedBy);
+      }
+      replica.expansionBlockedBy = blockedBy;
+      return null;
+    }
+    replica.expansionBlockedBy = null;
     Set<Integer> newIsr = new HashSet<>(s.isr());
     newIsr.add(replicaId);
+    logger.info("{}: expanding ISR from {} to {}", tp, new TreeSet<>(s.isr()), new TreeSet<>(newIsr));
     return propose(s, newIsr);
   }
 
@@ -418,10 +438,18 @@ public final class Partition {
       IsrProposal proposal, AlterPartitionResponse response, Throwable error) {
     synchronized (this) {
       LeaderAndIsr s = state;
+      // The ISR alone does not identify a proposal: after the controller changed the partition
+      // itself, the same ISR may be proposed again, and the answer to the older proposal describes
+      // a registration the controller has since replaced. Taking it would make this leader believe
+      // in an ISR the controller does not have, and never propose that follower again.
       if (!s.isLeader()
           || s.leaderEpoch() != proposal.leaderEpoch()
+          || s.partitionEpoch() != proposal.partitionEpoch()
           || !proposal.newIsr().equals(s.pendingIsr())) {
-        return; // superseded by a newer image
+        // Routine on a combined node, where the new image usually arrives before the answer.
+        logger.debug(
+            "{}: ignoring the answer to ISR change {}: superseded, now {}", tp, proposal.newIsr(), s);
+        return;
       }
       if (error != null || !response.error().isSuccess()) {
         logger.warn(

@@ -10,6 +10,7 @@ final class ReplicaState {
   long lastCaughtUpTimeMs;
   long lastFetchLeaderLogEndOffset;
   long lastFetchTimeMs;
+  String expansionBlockedBy; // why a caught-up follower was last kept out of the ISR, for logging
 
   ReplicaState(long lastCaughtUpTimeMs) {
     this.lastCaughtUpTimeMs = lastCaughtUpTimeMs;

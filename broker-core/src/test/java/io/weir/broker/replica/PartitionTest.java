@@ -139,6 +139,31 @@ class PartitionTest {
   }
 
   @Test
+  void aLateAnswerToAnOlderProposalOfTheSameIsrDoesNotStickTheLeader() {
+    partition.makeLeader("id", reg(List.of(1, 2), 1, 5, 10));
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(List.of(List.of(1, 2, 3)), proposals);
+    // The controller took that proposal (epoch 11), then dropped replica 3 itself (fenced, epoch 12);
+    // this broker sees the second change before the answer to the first.
+    partition.makeLeader("id", reg(List.of(1, 2), 1, 5, 12));
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(2, proposals.size(), "replica 3 caught up again: the same ISR is proposed anew");
+    answer(0, List.of(1, 2, 3), 11);
+    assertEquals(Set.of(1, 2), partition.state().isr(), "the answer to the first proposal is stale");
+    assertEquals(12, partition.state().partitionEpoch());
+    // The controller refuses the second proposal (replica 3 is still fenced there): the leader keeps
+    // the controller's ISR and proposes once more on the next fetch.
+    pending.get(1).complete(new AlterPartitionResponse(
+        ApiError.of(io.weir.metadata.controller.Errors.INELIGIBLE_REPLICA, "fenced"), null));
+    assertEquals(Set.of(1, 2), partition.state().isr());
+    partition.updateFollowerFetchState(3, 0, 0);
+    assertEquals(3, proposals.size());
+    answer(2, List.of(1, 2, 3), 13);
+    assertEquals(Set.of(1, 2, 3), partition.state().isr());
+    assertEquals(13, partition.state().partitionEpoch());
+  }
+
+  @Test
   void acksAllNeedsMinInsyncReplicas() {
     partition.makeLeader("id", reg(List.of(1), 1, 5, 10));
     ApiException e = assertThrows(ApiException.class, () -> partition.appendRecordsToLeader(batch("a"), -1));
@@ -192,6 +217,43 @@ class PartitionTest {
     assertEquals(5, r.divergingEpoch().epoch());
     assertEquals(2, r.divergingEpoch().endOffset());
     assertNull(partition.read(2, 7, 5, 1000, true, true).divergingEpoch());
+  }
+
+  @Test
+  void formerLeaderWhoseEpochHasNoRecordsStopsDivergingAndCatchesUp() {
+    // Broker 1 (the preferred leader) leads epoch 5 and broker 3 follows it.
+    partition.makeLeader("id", reg(List.of(1, 2, 3), 1, 5, 10));
+    partition.appendRecordsToLeader(batch("a", "b"), 1);
+    io.weir.common.record.MemoryRecords epoch5 = io.weir.broker.TestRecords.copy(batch("a", "b"));
+    for (io.weir.common.record.RecordBatch b : epoch5) {
+      b.setPartitionLeaderEpoch(5);
+    }
+    try (Log leaderLog = Log.open(dir.resolve("leader").resolve("t-0"), LogConfig.defaults(), clock::get)) {
+      Partition leader =
+          new Partition(
+              TP, 3, leaderLog, partition.config(), 0, clock::get, LAG_MS,
+              (topicId, p, leaderEpoch, partitionEpoch, newIsr) -> new CompletableFuture<>(),
+              tp -> {}, id -> true, new BrokerStats());
+      leader.makeFollower("id", reg(List.of(1, 2, 3), 1, 5, 10));
+      leader.appendRecordsAsFollower(epoch5, 2, 0, 5);
+      // Broker 1 is elected again (epoch 6) and loses leadership before appending anything.
+      partition.makeLeader("id", reg(List.of(1, 2, 3), 1, 6, 11));
+      partition.makeFollower("id", reg(List.of(2, 3), 3, 7, 12));
+      leader.makeLeader("id", reg(List.of(2, 3), 3, 7, 12));
+      leader.appendRecordsToLeader(batch("c"), 1);
+      // The replica fetcher's loop, bounded: fetch with the last epoch held, truncate on divergence.
+      ReadResult read = null;
+      for (int round = 0; round < 3; round++) {
+        read = leader.read(partition.logEndOffset(), 7, log.leaderEpochCache().latestEpoch(), 1000, true, true);
+        if (read.divergingEpoch() == null) {
+          break;
+        }
+        partition.truncateOnDivergence(read.divergingEpoch(), 7);
+      }
+      assertNull(read.divergingEpoch(), "the follower must not fetch with the empty epoch 6 forever");
+      assertEquals(5, log.leaderEpochCache().latestEpoch());
+      assertTrue(read.bytes() > 0, "the leader's epoch-7 record is sent");
+    }
   }
 
   @Test

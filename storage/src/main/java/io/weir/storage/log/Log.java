@@ -445,6 +445,12 @@ public final class Log implements Closeable {
         "truncateTo",
         () -> {
           if (targetOffset >= logEndOffset()) {
+            // No records go, but an epoch may still start at the end: a broker that became leader
+            // records its epoch at its log end before appending anything, and if it lost leadership
+            // first, that empty epoch must go too. Kept, the follower keeps fetching with it as its
+            // last fetched epoch, the leader keeps answering a divergence at this same offset, and
+            // the follower never makes progress (nor rejoins the ISR).
+            epochCache.truncateFromEnd(logEndOffset());
             return false;
           }
           if (targetOffset < logStartOffset) {

@@ -56,6 +56,23 @@ class LogTruncationTest {
   }
 
   @Test
+  void truncatingToTheEndDropsAnEpochThatStartsThereWithoutRecords() throws Exception {
+    try (Log log = open()) {
+      log.appendAsLeader(batch(1, 2, "v"), 3);
+      // A leader of epoch 4 records its start, then loses leadership before appending anything.
+      log.leaderEpochCache().assign(4, log.logEndOffset());
+      assertEquals(4, log.leaderEpochCache().latestEpoch());
+      assertFalse(log.truncateTo(log.logEndOffset()), "no record goes");
+      assertEquals(List.of(new EpochEntry(3, 0)), log.leaderEpochCache().entries());
+      assertEquals(2, log.logEndOffset());
+      // A target past the end drops the same, and keeps the epochs of the records that stay.
+      log.leaderEpochCache().assign(5, log.logEndOffset());
+      assertFalse(log.truncateTo(10));
+      assertEquals(List.of(new EpochEntry(3, 0)), log.leaderEpochCache().entries());
+    }
+  }
+
+  @Test
   void timestampSearchStaysExactAfterTruncatingIntoAnOldSegment() throws Exception {
     // No sparse entries: the time index holds only the final entry written at roll.
     LogConfig sparse = LogConfig.defaults().withSegmentBytes(1024).withIndex(1 << 20, 4096);
