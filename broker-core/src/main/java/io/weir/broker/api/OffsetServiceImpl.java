@@ -48,13 +48,7 @@ public final class OffsetServiceImpl extends OffsetServiceGrpc.OffsetServiceImpl
               partition.fetchOffsetForTimestamp(pd.getTimestamp(), pd.getCurrentLeaderEpoch());
           p.setOffset(found.offset()).setTimestamp(found.timestamp()).setLeaderEpoch(found.leaderEpoch());
         } catch (RuntimeException e) {
-          ErrorCode code =
-              e instanceof IllegalArgumentException && tp == null
-                  ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-                  : ApiException.codeFor(e);
-          if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
-            log.error("ListOffsets for {} failed", tp, e);
-          }
+          ErrorCode code = errorCode("ListOffsets", tp, e);
           p.setErrorCode(code).setErrorMessage(ApiException.messageFor(e));
           if (code == ErrorCode.NOT_LEADER_OR_FOLLOWER && tp != null) {
             p.setCurrentLeader(replicaManager.leaderHint(tp));
@@ -81,12 +75,7 @@ public final class OffsetServiceImpl extends OffsetServiceGrpc.OffsetServiceImpl
           tp = new TopicPartition(topic.getName(), pd.getPartition());
           p.setLowWatermark(replicaManager.hostedPartition(tp).deleteRecordsOnLeader(pd.getOffset()));
         } catch (RuntimeException e) {
-          ErrorCode code = e instanceof IllegalArgumentException && tp == null
-              ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
-              : ApiException.codeFor(e);
-          if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
-            log.error("DeleteRecords for {} failed", tp, e);
-          }
+          ErrorCode code = errorCode("DeleteRecords", tp, e);
           p.setErrorCode(code).setErrorMessage(ApiException.messageFor(e));
           if (code == ErrorCode.NOT_LEADER_OR_FOLLOWER && tp != null) {
             p.setCurrentLeader(replicaManager.leaderHint(tp));
@@ -98,5 +87,16 @@ public final class OffsetServiceImpl extends OffsetServiceGrpc.OffsetServiceImpl
     }
     observer.onNext(out.build());
     observer.onCompleted();
+  }
+
+  /** A partition's error code; a null {@code tp} means the request named no valid partition. */
+  private static ErrorCode errorCode(String api, TopicPartition tp, RuntimeException e) {
+    ErrorCode code = e instanceof IllegalArgumentException && tp == null
+        ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        : ApiException.codeFor(e);
+    if (code == ErrorCode.UNKNOWN_SERVER_ERROR) {
+      log.error("{} for {} failed", api, tp, e);
+    }
+    return code;
   }
 }
