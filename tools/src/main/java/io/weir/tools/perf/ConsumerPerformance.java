@@ -64,13 +64,16 @@ final class ConsumerPerformance extends PerfTool {
     defaults.put("client.id", "perf-consumer-client");
     Map<String, Object> props = client.properties(defaults, consumerConfig, consumerProps);
 
-    long startMs = System.currentTimeMillis();
-    JoinTimer join = new JoinTimer(startMs);
     long records = 0;
     long bytes = 0;
+    long startMs;
     long endMs;
+    JoinTimer join;
     try (WeirConsumer<byte[], byte[]> consumer =
              new WeirConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      // As Kafka's tool: the clock starts once the consumer is built, before it subscribes.
+      startMs = System.currentTimeMillis();
+      join = new JoinTimer(startMs);
       consumer.subscribe(List.of(topic), join);
       long now = startMs;
       long lastRecordMs = startMs;

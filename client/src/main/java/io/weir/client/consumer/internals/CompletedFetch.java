@@ -9,6 +9,7 @@ import io.weir.common.record.CorruptRecordException;
 import io.weir.common.record.MemoryRecords;
 import io.weir.common.record.Record;
 import io.weir.common.record.RecordBatch;
+import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchResponse;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,6 +29,8 @@ final class CompletedFetch {
   final int sourceNode;
   final boolean fromPreferredReplica;
   final FetchResponse.PartitionData data;
+  /** The offset after the answer's last whole batch; -1 without records (nothing to fetch after). */
+  final long endOffset;
   private Iterator<RecordBatch> batches; // application thread from here on
   private RecordBatch currentBatch;
   private Iterator<Record> records;
@@ -41,6 +44,19 @@ final class CompletedFetch {
     this.fromPreferredReplica = fromPreferredReplica;
     this.data = data;
     this.nextFetchOffset = fetchOffset;
+    this.endOffset = data.getErrorCode() == ErrorCode.NONE ? endOffset(data) : -1;
+  }
+
+  private static long endOffset(FetchResponse.PartitionData data) {
+    long end = -1;
+    try {
+      for (RecordBatch batch : MemoryRecords.readableRecords(data.getRecords().asReadOnlyByteBuffer())) {
+        end = batch.nextOffset();
+      }
+    } catch (CorruptRecordException e) {
+      return -1; // reported when the application reaches it
+    }
+    return end;
   }
 
   long nextFetchOffset() {

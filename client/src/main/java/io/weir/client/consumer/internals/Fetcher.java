@@ -17,6 +17,7 @@ import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
 import io.weir.proto.v1.FetchServiceGrpc;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * Sends at most one Fetch RPC at a time to each broker (the leader, or the preferred read replica
  * the leader named for {@code client.rack}) and buffers the answers, so the next fetch is already
  * on the wire while the application processes the last poll.
+ *
+ * <p>A partition with one answer buffered is fetched again from that answer's end: the broker reads
+ * and sends the next chunk while the application decodes this one, instead of after it (Kafka's
+ * consumer waits until the buffer is drained). At most two answers per partition are buffered, each
+ * bounded by {@code max.partition.fetch.bytes}; a seek, pause or reassignment discards both, as the
+ * position no longer matches their fetch offsets.
  *
  * <p>Threads: the application thread calls everything; gRPC callbacks only add to {@link
  * #completed}, clear {@link #pendingNodes} and signal {@link #signal}.
@@ -71,11 +78,16 @@ public final class Fetcher<K, V> {
   public void sendFetches() {
     long now = System.currentTimeMillis();
     Cluster cluster = metadata.cluster();
-    Set<TopicPartition> buffered = bufferedPartitions();
+    Map<TopicPartition, Long> buffered = bufferedEnds();
     Map<Node, Map<TopicPartition, Long>> byNode = new LinkedHashMap<>();
     for (TopicPartition tp : subscriptions.fetchablePartitions()) {
-      if (buffered.contains(tp)) {
-        continue;
+      long offset = subscriptions.position(tp);
+      Long bufferedEnd = buffered.get(tp);
+      if (bufferedEnd != null) {
+        if (bufferedEnd < 0) {
+          continue;
+        }
+        offset = bufferedEnd;
       }
       Node node = null;
       int replica = subscriptions.preferredReadReplica(tp, now);
@@ -92,20 +104,33 @@ public final class Fetcher<K, V> {
       if (pendingNodes.contains(node.id()) || nodeBackoffUntil.getOrDefault(node.id(), 0L) > now) {
         continue;
       }
-      byNode.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(tp, subscriptions.position(tp));
+      byNode.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(tp, offset);
     }
     byNode.forEach((node, partitions) -> send(node, partitions, cluster));
   }
 
-  private Set<TopicPartition> bufferedPartitions() {
-    Set<TopicPartition> out = new HashSet<>();
+  /**
+   * Per partition with buffered answers: where a prefetch would start (the end of its one buffered
+   * answer), or -1 when it must not be fetched now (two answers buffered, or one without records).
+   */
+  private Map<TopicPartition, Long> bufferedEnds() {
+    Map<TopicPartition, Long> out = new HashMap<>();
     if (nextInLine != null && !nextInLine.isConsumed()) {
-      out.add(nextInLine.tp);
+      out.put(nextInLine.tp, nextInLine.endOffset);
     }
     for (CompletedFetch cf : completed) {
-      out.add(cf.tp);
+      out.merge(cf.tp, cf.endOffset, (a, b) -> -1L);
     }
     return out;
+  }
+
+  /** Answers buffered for the partition and not yet handed out; for tests. */
+  int bufferedFetches(TopicPartition tp) {
+    int n = nextInLine != null && !nextInLine.isConsumed() && nextInLine.tp.equals(tp) ? 1 : 0;
+    for (CompletedFetch cf : completed) {
+      n += cf.tp.equals(tp) ? 1 : 0;
+    }
+    return n;
   }
 
   private void send(Node node, Map<TopicPartition, Long> partitions, Cluster cluster) {
@@ -137,6 +162,7 @@ public final class Fetcher<K, V> {
     pendingNodes.add(node.id());
     try {
       FetchServiceGrpc.newStub(channels.channel(node.host(), node.port()))
+          .withExecutor(ChannelPool.CALLBACKS_INLINE) // the callbacks only queue the answer
           .withDeadlineAfter(settings.requestTimeoutMs() + settings.maxWaitMs(), TimeUnit.MILLISECONDS)
           .fetch(request.build(), new StreamObserver<>() {
             private FetchResponse response;

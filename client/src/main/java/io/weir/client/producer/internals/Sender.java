@@ -345,6 +345,7 @@ public final class Sender implements Runnable {
     }
     try {
       ProduceServiceGrpc.newStub(channels.channel(node.host(), node.port()))
+          .withExecutor(ChannelPool.CALLBACKS_INLINE) // the callbacks only queue an event
           .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
           .produce(
               request.build(),
