@@ -25,6 +25,8 @@ public final class GrpcLeaderEndpoint implements LeaderEndpoint {
             .usePlaintext()
             .maxInboundMessageSize(maxInboundBytes)
             .flowControlWindow(FLOW_CONTROL_WINDOW)
+            // The answer only completes a future the fetcher thread waits on: no executor hop.
+            .directExecutor()
             .build();
     this.stub = FetchServiceGrpc.newStub(channel);
     this.requestTimeoutMs = requestTimeoutMs;
