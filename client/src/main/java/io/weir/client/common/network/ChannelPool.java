@@ -37,6 +37,9 @@ public final class ChannelPool implements AutoCloseable {
                 .maxInboundMessageSize(maxInboundBytes)
                 // A whole fetch response in flight without waiting on window updates.
                 .flowControlWindow(Math.max(1 << 20, Math.min(maxInboundBytes, 64 << 20)))
+                // The clients retry by their own rules (idempotent produce, fetch positions); gRPC's
+                // retry layer would only hold every request until its answer begins.
+                .disableRetry()
                 .build());
   }
 
