@@ -65,11 +65,12 @@ final class ProducerPerformance extends PerfTool {
     }
     Map<String, Object> props = client.properties(Map.of("client.id", "perf-producer-client"), producerConfig, producerProps);
     byte[] fixed = payload.recordSize == null ? null : randomLetters(payload.recordSize, new Random(0));
-    long start = monotonicMs();
-    ProducerStats stats = new ProducerStats(numRecords, reportingIntervalMs, start, out());
-    Throttle throttle = new Throttle(throughput, System.nanoTime());
+    ProducerStats stats;
     long sent = 0;
     try (WeirProducer<byte[], byte[]> producer = new WeirProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      // As Kafka's tool: the clock starts once the producer is built.
+      stats = new ProducerStats(numRecords, reportingIntervalMs, monotonicMs(), out());
+      Throttle throttle = new Throttle(throughput, System.nanoTime());
       while (sent < numRecords && stats.failed() == 0) {
         byte[] value = fixed != null ? fixed : Long.toString(sent).getBytes(StandardCharsets.US_ASCII);
         long sendStartMs = monotonicMs();
