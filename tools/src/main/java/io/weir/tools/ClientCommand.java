@@ -13,11 +13,11 @@ import picocli.CommandLine.Mixin;
  * and exit code 1 (the stack trace too with {@code --verbose}).
  */
 public abstract class ClientCommand implements Callable<Integer> {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-  @Mixin ClientOptions client;
+  @CommandLine.Spec protected CommandLine.Model.CommandSpec spec;
+  @Mixin protected ClientOptions client;
 
   /** Runs the command; returns its exit code. */
-  abstract int execute() throws Exception;
+  protected abstract int execute() throws Exception;
 
   @Override
   public final Integer call() {
@@ -32,7 +32,7 @@ public abstract class ClientCommand implements Callable<Integer> {
   }
 
   /** Reports a command's failure as one line on stderr (and its stack trace when verbose); returns exit code 1. */
-  public static int failed(CommandLine.Model.CommandSpec spec, Exception e, boolean verbose) {
+  private static int failed(CommandLine.Model.CommandSpec spec, Exception e, boolean verbose) {
     Throwable cause = e;
     while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
       cause = cause.getCause();
@@ -48,11 +48,11 @@ public abstract class ClientCommand implements Callable<Integer> {
     return 1;
   }
 
-  PrintWriter out() {
+  protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  PrintWriter err() {
+  protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
 

@@ -46,10 +46,6 @@ public final class ClientOptions {
     return props;
   }
 
-  public boolean verbose() {
-    return verbose;
-  }
-
   public Map<String, Object> adminProperties() {
     return properties(Map.of("request.timeout.ms", requestTimeoutMs, "default.api.timeout.ms", requestTimeoutMs));
   }

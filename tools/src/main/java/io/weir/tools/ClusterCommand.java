@@ -28,7 +28,7 @@ final class ClusterCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         BrokerDescription d = admin.describeBrokers().get();
         if (output == Output.json) {

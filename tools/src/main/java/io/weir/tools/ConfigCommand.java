@@ -57,7 +57,7 @@ final class ConfigCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       resource.check();
       try (Admin admin = admin()) {
         List<ConfigEntry> entries = admin.describeConfigs(resource.isBroker(), resource.name()).get();
@@ -89,7 +89,7 @@ final class ConfigCommand implements Callable<Integer> {
     List<String> delete = new ArrayList<>();
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       if (set.isEmpty() && delete.isEmpty()) {
         throw new IllegalArgumentException("nothing to change: give -c KEY=VALUE or --delete-config KEY");
       }

@@ -49,7 +49,7 @@ final class ConsumeCommand extends ClientCommand {
   String group;
 
   @Override
-  int execute() throws Exception {
+  protected int execute() throws Exception {
     if (offset != null && partition == null) {
       throw new IllegalArgumentException("--offset needs --partition");
     }

@@ -66,7 +66,7 @@ final class GroupCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         List<ConsumerGroupListing> groups = admin.listConsumerGroups().get().stream()
             .sorted(Comparator.comparing(ConsumerGroupListing::groupId)).toList();
@@ -95,7 +95,7 @@ final class GroupCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         ConsumerGroupDescription d = describe(admin, group);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).get();
@@ -188,7 +188,7 @@ final class GroupCommand implements Callable<Integer> {
     }
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).get().get(group);
         if (d != null && !d.members().isEmpty()) {
@@ -316,7 +316,7 @@ final class GroupCommand implements Callable<Integer> {
     @Parameters(paramLabel = "GROUP") String group;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         admin.deleteConsumerGroups(List.of(group)).get();
         out().println("Deletion of requested consumer groups ('" + group + "') was successful.");

@@ -33,7 +33,7 @@ final class LeaderCommand implements Callable<Integer> {
     @Option(names = "--partition", paramLabel = "P", description = "Only this partition of --topic.") Integer partition;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       if (all == (topic != null) || (partition != null && topic == null)) {
         throw new IllegalArgumentException("give --all, or --topic T with an optional --partition P");
       }

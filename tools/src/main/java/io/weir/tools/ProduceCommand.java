@@ -54,7 +54,7 @@ final class ProduceCommand extends ClientCommand {
   }
 
   @Override
-  int execute() throws Exception {
+  protected int execute() throws Exception {
     Map<String, Object> props = client.properties(Map.of(
         "request.timeout.ms", client.requestTimeoutMs,
         "max.block.ms", client.requestTimeoutMs,

@@ -33,7 +33,7 @@ final class QuorumCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       if (status && replication) {
         throw new IllegalArgumentException("give --status or --replication, not both");
       }

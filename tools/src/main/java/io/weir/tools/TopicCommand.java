@@ -60,7 +60,7 @@ final class TopicCommand implements Callable<Integer> {
     @Option(names = "--if-not-exists", description = "Succeed if the topic exists already.") boolean ifNotExists;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         boolean created = ignoring(ifNotExists ? ErrorCode.TOPIC_ALREADY_EXISTS : ErrorCode.NONE,
             admin.createTopics(List.of(new NewTopic(name, partitions, replicationFactor, configs))));
@@ -78,7 +78,7 @@ final class TopicCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         List<String> names = admin.listTopics().get().stream()
             .filter(n -> !excludeInternal || !n.startsWith("__")).sorted().toList();
@@ -106,7 +106,7 @@ final class TopicCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text or json.") Output output;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         List<String> topics = names.isEmpty() ? admin.listTopics().get().stream().sorted().toList() : names;
         Map<String, TopicDescription> descriptions = admin.describeTopics(topics).get();
@@ -172,7 +172,7 @@ final class TopicCommand implements Callable<Integer> {
     int partitions;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       err().println("WARNING: If partitions are increased for a topic that has a key, the partition logic or "
           + "ordering of the messages will be affected");
       try (Admin admin = admin()) {
@@ -193,7 +193,7 @@ final class TopicCommand implements Callable<Integer> {
     List<String> delete = new ArrayList<>();
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       if (set.isEmpty() && delete.isEmpty()) {
         throw new IllegalArgumentException("nothing to change: give -c KEY=VALUE or --delete-config KEY");
       }
@@ -212,7 +212,7 @@ final class TopicCommand implements Callable<Integer> {
     @Option(names = "--if-exists", description = "Succeed if there is no such topic.") boolean ifExists;
 
     @Override
-    int execute() throws Exception {
+    protected int execute() throws Exception {
       try (Admin admin = admin()) {
         boolean deleted = ignoring(ifExists ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.NONE,
             admin.deleteTopics(List.of(name)));

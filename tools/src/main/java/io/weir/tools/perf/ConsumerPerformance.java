@@ -53,7 +53,7 @@ final class ConsumerPerformance extends PerfTool {
   boolean hideHeader;
 
   @Override
-  int execute() throws Exception {
+  protected int execute() throws Exception {
     if (messages < 1) {
       throw new IllegalArgumentException("--messages must be positive: " + messages);
     }

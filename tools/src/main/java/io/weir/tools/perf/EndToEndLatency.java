@@ -47,7 +47,7 @@ final class EndToEndLatency extends PerfTool {
   Map<String, String> producerProps = new LinkedHashMap<>();
 
   @Override
-  int execute() throws Exception {
+  protected int execute() throws Exception {
     if (!acks.equals("all") && !acks.equals("-1") && !acks.equals("1")) {
       throw new IllegalArgumentException("--acks must be all or 1: latency needs an acknowledged send, not '" + acks + "'");
     }

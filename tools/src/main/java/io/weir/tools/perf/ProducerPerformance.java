@@ -53,7 +53,7 @@ final class ProducerPerformance extends PerfTool {
   }
 
   @Override
-  int execute() throws Exception {
+  protected int execute() throws Exception {
     if (numRecords < 1) {
       throw new IllegalArgumentException("--num-records must be positive: " + numRecords);
     }
