@@ -81,6 +81,7 @@ public final class BrokerServer implements Closeable {
   private final ScheduledExecutorService cleaner; // compaction may run long: it must not delay ISR checks
   private final ScheduledExecutorService groupThread; // group loads and session/rebalance timeouts
   private final GroupCoordinator groupCoordinator;
+  private final FetchServiceImpl fetchService;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final BrokerStats stats = new BrokerStats();
@@ -196,6 +197,7 @@ public final class BrokerServer implements Closeable {
     this.requestHandlers =
         Executors.newFixedThreadPool(
             config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
+    this.fetchService = new FetchServiceImpl(replicaManager, config.fetchMaxBytes());
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(requestHandlers)
@@ -206,7 +208,7 @@ public final class BrokerServer implements Closeable {
             .maxConcurrentCallsPerConnection(config.queuedMaxRequests())
             .addService(gated(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator)))
             .addService(gated(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks))))
-            .addService(gated(new FetchServiceImpl(replicaManager, config.fetchMaxBytes())))
+            .addService(gated(fetchService))
             .addService(gated(new OffsetServiceImpl(replicaManager)))
             .addService(gated(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator)))
             .addService(health.getHealthService());
@@ -335,6 +337,7 @@ public final class BrokerServer implements Closeable {
   public void drainRequests(long graceMs) {
     health.enterTerminalState();
     server.shutdown();
+    fetchService.closeStreams();
     try {
       server.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.weir.broker.api;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weir.broker.replica.FetchParams;
 import io.weir.broker.replica.FetchPartition;
@@ -21,18 +22,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetch for consumers and followers. A waiting fetch holds no thread: the response is sent by
- * whichever thread completes it (an append, a high-watermark move, or the purgatory timer).
+ * Fetch for consumers and followers, as one call per fetch or as a stream of fetches (one at a
+ * time). A waiting fetch holds no thread: the response is sent by whichever thread completes it (an
+ * append, a high-watermark move, or the purgatory timer).
  */
 public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(FetchServiceImpl.class);
 
   private final ReplicaManager replicaManager;
   private final int fetchMaxBytes;
+  private final Set<FetchStream> streams = ConcurrentHashMap.newKeySet(); // open streams; any thread
+  private volatile boolean draining; // set once by closeStreams
 
   public FetchServiceImpl(ReplicaManager replicaManager, int fetchMaxBytes) {
     this.replicaManager = replicaManager;
@@ -41,6 +48,40 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
 
   @Override
   public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+    handle(
+        request,
+        response -> {
+          try {
+            observer.onNext(response);
+            observer.onCompleted();
+          } catch (RuntimeException e) {
+            log.debug("fetch response not delivered: {}", e.toString()); // client went away
+          }
+        },
+        observer::onError);
+  }
+
+  @Override
+  public StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponse> responses) {
+    FetchStream stream = new FetchStream((ServerCallStreamObserver<FetchResponse>) responses);
+    streams.add(stream);
+    if (draining) {
+      stream.endAfterPending(); // started after closeStreams: nobody else would end it
+    }
+    return stream;
+  }
+
+  /**
+   * Ends every open fetch stream, each after its pending answer: a draining broker's server waits
+   * for its calls to finish, and an idle stream never would.
+   */
+  public void closeStreams() {
+    draining = true;
+    streams.forEach(FetchStream::endAfterPending);
+  }
+
+  private void handle(
+      FetchRequest request, Consumer<FetchResponse> answer, Consumer<Throwable> fail) {
     List<FetchPartition> partitions = new ArrayList<>();
     List<FetchResponse.TopicData> invalid = new ArrayList<>();
     for (FetchRequest.TopicData topic : request.getTopicsList()) {
@@ -85,17 +126,15 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
             request.getRackId());
     try {
       replicaManager.fetchMessages(
-          params, partitions, results -> respond(observer, results, invalid));
+          params, partitions, results -> answer.accept(toResponse(results, invalid)));
     } catch (RuntimeException e) {
       log.error("fetch request failed", e);
-      observer.onError(Statuses.internal(e));
+      fail.accept(Statuses.internal(e));
     }
   }
 
-  private static void respond(
-      StreamObserver<FetchResponse> observer,
-      List<FetchPartitionResult> results,
-      List<FetchResponse.TopicData> invalid) {
+  private static FetchResponse toResponse(
+      List<FetchPartitionResult> results, List<FetchResponse.TopicData> invalid) {
     Map<String, FetchResponse.TopicData.Builder> topics = new LinkedHashMap<>();
     for (FetchPartitionResult r : results) {
       topics
@@ -105,11 +144,108 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     FetchResponse.Builder out = FetchResponse.newBuilder();
     topics.values().forEach(out::addTopics);
     invalid.forEach(out::addTopics);
-    try {
-      observer.onNext(out.build());
-      observer.onCompleted();
-    } catch (RuntimeException e) {
-      log.debug("fetch response not delivered: {}", e.toString()); // client went away
+    return out.build();
+  }
+
+  /**
+   * One FetchStream call. The broker asks gRPC for one request at a time and for the next only once
+   * this one is answered, so a stream holds at most one fetch (parked or being read) and answers
+   * come in request order. Its answer may be sent by any thread that completes the fetch; {@link
+   * #lock} orders every use of {@link #responses}.
+   */
+  private final class FetchStream implements StreamObserver<FetchRequest> {
+    private final ServerCallStreamObserver<FetchResponse> responses;
+    private final Object lock = new Object();
+    private boolean pending; // a request is read and not yet answered; guarded by lock
+    private boolean ending; // the client half-closed or the broker drains; guarded by lock
+    private boolean ended; // guarded by lock
+
+    FetchStream(ServerCallStreamObserver<FetchResponse> responses) {
+      this.responses = responses;
+      responses.disableAutoRequest();
+      // Cancelled by the client, or closed under the handler (queued.max.requests refused a request).
+      responses.setOnCancelHandler(this::ended);
+      responses.setOnCloseHandler(this::ended);
+      responses.request(1);
+    }
+
+    @Override
+    public void onNext(FetchRequest request) {
+      synchronized (lock) {
+        pending = true;
+      }
+      handle(request, this::answer, this::fail);
+    }
+
+    private void answer(FetchResponse response) {
+      synchronized (lock) {
+        pending = false;
+        send(() -> {
+          responses.onNext(response);
+          if (ending) {
+            end();
+            responses.onCompleted();
+          } else {
+            responses.request(1);
+          }
+        });
+      }
+    }
+
+    private void fail(Throwable t) {
+      synchronized (lock) {
+        pending = false;
+        send(() -> {
+          end();
+          responses.onError(t);
+        });
+      }
+    }
+
+    void endAfterPending() {
+      synchronized (lock) {
+        ending = true;
+        if (!pending) {
+          send(() -> {
+            end();
+            responses.onCompleted();
+          });
+        }
+      }
+    }
+
+    /** Runs a use of {@link #responses} unless the stream has ended; lock held. */
+    private void send(Runnable use) {
+      if (ended) {
+        return;
+      }
+      try {
+        use.run();
+      } catch (RuntimeException e) {
+        log.debug("fetch stream closed under its answer: {}", e.toString()); // client went away
+        end();
+      }
+    }
+
+    private void end() { // lock held
+      ended = true;
+      streams.remove(this);
+    }
+
+    private void ended() {
+      synchronized (lock) {
+        end();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended(); // cancelled by the client or the transport; a pending answer is dropped
+    }
+
+    @Override
+    public void onCompleted() {
+      endAfterPending();
     }
   }
 

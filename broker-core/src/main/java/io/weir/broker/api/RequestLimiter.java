@@ -3,6 +3,7 @@ package io.weir.broker.api;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -39,12 +40,12 @@ public final class RequestLimiter implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.BIDI_STREAMING) {
+      return limitEachRequest(call, headers, next);
+    }
     if (held.incrementAndGet() > limit) {
       held.decrementAndGet();
-      call.close(
-          Status.RESOURCE_EXHAUSTED.withDescription(
-              "broker busy: " + limit + " requests in progress (queued.max.requests); retry"),
-          new Metadata());
+      refuse(call);
       return new ServerCall.Listener<>() {};
     }
     AtomicBoolean released = new AtomicBoolean();
@@ -81,5 +82,69 @@ public final class RequestLimiter implements ServerInterceptor {
         super.onComplete();
       }
     };
+  }
+
+  /**
+   * A request-answer stream (FetchStream) holds no slot while idle: each request it carries holds
+   * one from its arrival until the next answer is sent or the stream ends, as a call would. A
+   * request over the limit ends the stream with RESOURCE_EXHAUSTED; the client opens another.
+   */
+  private <Q, R> ServerCall.Listener<Q> limitEachRequest(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    AtomicInteger mine = new AtomicInteger(); // slots this stream holds; any thread
+    AtomicBoolean refused = new AtomicBoolean(); // transport thread
+    Runnable releaseAll = () -> held.addAndGet(-mine.getAndSet(0));
+    ServerCall<Q, R> tracked =
+        new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+          @Override
+          public void sendMessage(R message) {
+            if (mine.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+              held.decrementAndGet();
+            }
+            super.sendMessage(message);
+          }
+
+          @Override
+          public void close(Status status, Metadata trailers) {
+            releaseAll.run();
+            super.close(status, trailers);
+          }
+        };
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+        next.startCall(tracked, headers)) {
+      @Override
+      public void onMessage(Q message) {
+        if (refused.get()) {
+          return;
+        }
+        if (held.incrementAndGet() > limit) {
+          held.decrementAndGet();
+          refused.set(true);
+          refuse(tracked);
+          return;
+        }
+        mine.incrementAndGet();
+        super.onMessage(message);
+      }
+
+      @Override
+      public void onCancel() {
+        releaseAll.run();
+        super.onCancel();
+      }
+
+      @Override
+      public void onComplete() {
+        releaseAll.run();
+        super.onComplete();
+      }
+    };
+  }
+
+  private void refuse(ServerCall<?, ?> call) {
+    call.close(
+        Status.RESOURCE_EXHAUSTED.withDescription(
+            "broker busy: " + limit + " requests in progress (queued.max.requests); retry"),
+        new Metadata());
   }
 }

@@ -3,6 +3,7 @@ package io.weir.broker.metrics;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
@@ -10,12 +11,15 @@ import io.grpc.Status;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Histogram;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Request count, errors by gRPC status and latency per method (Kafka's per-API request metrics),
  * once for every service of a server: install it with {@code ServerBuilder.intercept}. A call is
- * timed from its start to its close or cancellation; for a stream that is the stream's lifetime.
+ * timed from its start to its close or cancellation; for a client stream that is the stream's
+ * lifetime, and a request-answer stream counts each request as one.
  * Kafka-style error codes inside a successful response are not gRPC errors and are not counted
  * here. Thread-safe.
  */
@@ -31,13 +35,16 @@ public final class GrpcServerMetrics implements ServerInterceptor {
           "gRPC calls that ended with a status other than OK, per method and status code.")
       .labelNames("method", "code").create();
   private final Histogram latency = Histogram.build("weir_grpc_request_duration_seconds",
-          "Time from the start of a gRPC call to its close, per method.")
+          "Time from the start of a gRPC call to its close (on a FetchStream: from a request to its answer), per method.")
       .labelNames("method").buckets(LATENCY_BUCKETS).create();
 
   @Override
   public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(
       ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
+    if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.BIDI_STREAMING) {
+      return timeEachRequest(method, call, headers, next);
+    }
     requests.labels(method).inc();
     long start = System.nanoTime();
     AtomicBoolean done = new AtomicBoolean(); // close and cancel may race: the first one counts
@@ -53,6 +60,41 @@ public final class GrpcServerMetrics implements ServerInterceptor {
       public void onCancel() {
         finish(method, start, Status.CANCELLED, done);
         super.onCancel();
+      }
+    };
+  }
+
+  /**
+   * A request-answer stream (FetchStream) is counted and timed per request, from its arrival to
+   * the next answer sent, so its requests show like calls; an error ending it counts once.
+   */
+  private <ReqT, RespT> ServerCall.Listener<ReqT> timeEachRequest(
+      String method, ServerCall<ReqT, RespT> call, Metadata headers, ServerCallHandler<ReqT, RespT> next) {
+    Queue<Long> started = new ConcurrentLinkedQueue<>(); // arrival times of unanswered requests
+    ServerCall<ReqT, RespT> timed = new SimpleForwardingServerCall<>(call) {
+      @Override
+      public void sendMessage(RespT message) {
+        Long start = started.poll();
+        if (start != null) {
+          latency.labels(method).observe((System.nanoTime() - start) / 1e9);
+        }
+        super.sendMessage(message);
+      }
+
+      @Override
+      public void close(Status status, Metadata trailers) {
+        if (!status.isOk()) {
+          errors.labels(method, status.getCode().name()).inc();
+        }
+        super.close(status, trailers);
+      }
+    };
+    return new SimpleForwardingServerCallListener<>(next.startCall(timed, headers)) {
+      @Override
+      public void onMessage(ReqT message) {
+        requests.labels(method).inc();
+        started.add(System.nanoTime());
+        super.onMessage(message);
       }
     };
   }

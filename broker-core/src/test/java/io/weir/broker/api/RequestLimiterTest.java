@@ -37,9 +37,21 @@ class RequestLimiterTest {
           .setResponseMarshaller(STRINGS)
           .build();
 
+  private static final MethodDescriptor<String, String> STREAM =
+      METHOD.toBuilder().setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("test/Stream").build();
+
   /** Records how it was closed. */
   private static final class FakeCall extends ServerCall<String, String> {
+    private final MethodDescriptor<String, String> method;
     Status closed;
+
+    FakeCall() {
+      this(METHOD);
+    }
+
+    FakeCall(MethodDescriptor<String, String> method) {
+      this.method = method;
+    }
 
     @Override
     public void request(int numMessages) {}
@@ -67,7 +79,7 @@ class RequestLimiterTest {
 
     @Override
     public MethodDescriptor<String, String> getMethodDescriptor() {
-      return METHOD;
+      return method;
     }
   }
 
@@ -129,5 +141,53 @@ class RequestLimiterTest {
   @Test
   void rejectsANonPositiveLimit() {
     assertThrows(IllegalArgumentException.class, () -> new RequestLimiter(0));
+  }
+
+  @Test
+  void aStreamHoldsASlotPerUnansweredRequestOnly() {
+    RequestLimiter limiter = new RequestLimiter(2);
+    List<String> delivered = new ArrayList<>();
+    ServerCallHandler<String, String> streams =
+        (call, headers) -> {
+          started.add(call);
+          return new ServerCall.Listener<>() {
+            @Override
+            public void onMessage(String message) {
+              delivered.add(message);
+            }
+          };
+        };
+    FakeCall stream = new FakeCall(STREAM);
+    ServerCall.Listener<String> requests = limiter.interceptCall(stream, new Metadata(), streams);
+    assertEquals(0, limiter.held(), "an idle stream holds no slot");
+
+    requests.onMessage("1");
+    assertEquals(1, limiter.held());
+    started.get(0).sendMessage("answer 1");
+    assertEquals(0, limiter.held(), "answered: the slot is free");
+
+    requests.onMessage("2");
+    requests.onMessage("3");
+    FakeCall call = new FakeCall();
+    limiter.interceptCall(call, new Metadata(), handler);
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, call.closed.getCode(), "the stream's requests count against calls");
+
+    requests.onMessage("4");
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, stream.closed.getCode(), "a request over the limit ends its stream");
+    assertEquals(List.of("1", "2", "3"), delivered);
+    assertEquals(0, limiter.held(), "ending the stream frees what it held");
+    requests.onComplete();
+    assertEquals(0, limiter.held());
+  }
+
+  @Test
+  void aCancelledStreamFreesItsSlots() {
+    RequestLimiter limiter = new RequestLimiter(3);
+    ServerCall.Listener<String> requests = limiter.interceptCall(new FakeCall(STREAM), new Metadata(), handler);
+    requests.onMessage("1");
+    requests.onMessage("2");
+    assertEquals(2, limiter.held());
+    requests.onCancel();
+    assertEquals(0, limiter.held());
   }
 }

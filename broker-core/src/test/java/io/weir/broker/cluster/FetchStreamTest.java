@@ -1,0 +1,133 @@
+package io.weir.broker.cluster;
+
+import static io.weir.broker.TestRecords.batch;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.grpc.stub.StreamObserver;
+import io.weir.broker.BrokerServer;
+import io.weir.broker.ConsumerFetches;
+import io.weir.broker.TestRecords;
+import io.weir.common.record.MemoryRecords;
+import io.weir.proto.v1.ErrorCode;
+import io.weir.proto.v1.FetchRequest;
+import io.weir.proto.v1.FetchResponse;
+import io.weir.proto.v1.FetchServiceGrpc;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** FetchService.FetchStream on a real broker: one fetch at a time, answers in order, ended by a drain. */
+class FetchStreamTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String TOPIC = "streamed";
+
+  @TempDir Path dir;
+  private TestCluster cluster;
+
+  @BeforeEach
+  void setUp() {
+    cluster = new TestCluster(dir, 1);
+    cluster.controller.createTopic(TOPIC, 1, 1, Map.of());
+    assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch("a")).getErrorCode());
+  }
+
+  @AfterEach
+  void tearDown() {
+    cluster.close();
+  }
+
+  /** Everything the broker sends on one stream, and how the stream ended. */
+  private static final class Answers implements StreamObserver<FetchResponse> {
+    final List<FetchResponse> received = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Throwable> ended = new CompletableFuture<>(); // null: completed normally
+
+    @Override
+    public void onNext(FetchResponse value) {
+      received.add(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      ended.complete(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      ended.complete(null);
+    }
+
+    List<String> values(int i) {
+      FetchResponse.PartitionData p = received.get(i).getTopics(0).getPartitions(0);
+      return TestRecords.entries(MemoryRecords.readableRecords(p.getRecords().asReadOnlyByteBuffer()))
+          .stream().map(TestRecords.Entry::value).toList();
+    }
+  }
+
+  private StreamObserver<FetchRequest> open(Answers answers) {
+    return FetchServiceGrpc.newStub(cluster.channel(1)).fetchStream(answers);
+  }
+
+  private static FetchRequest fetch(long offset, int maxWaitMs) {
+    return ConsumerFetches.request(TOPIC, 0, offset, maxWaitMs, 1, 1 << 20, "");
+  }
+
+  @Test
+  void answersComeInRequestOrderAndTheNextRequestWaitsForTheLastAnswer() {
+    Answers answers = new Answers();
+    StreamObserver<FetchRequest> requests = open(answers);
+    // The first waits at the log end until its max wait; the second could be answered at once,
+    // but the broker reads it only after the first is answered.
+    requests.onNext(fetch(1, 300));
+    requests.onNext(fetch(0, 0));
+    await().atMost(WAIT).until(() -> answers.received.size() == 2);
+    assertEquals(List.of(), answers.values(0));
+    assertEquals(List.of("a"), answers.values(1));
+
+    requests.onCompleted();
+    assertNull(answers.ended.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
+  }
+
+  @Test
+  void aBadRequestIsAnsweredWithAnErrorAndTheStreamGoesOn() {
+    Answers answers = new Answers();
+    StreamObserver<FetchRequest> requests = open(answers);
+    requests.onNext(fetch(-5, 0));
+    requests.onNext(fetch(0, 0));
+    await().atMost(WAIT).until(() -> answers.received.size() == 2);
+    assertEquals(ErrorCode.INVALID_REQUEST, answers.received.get(0).getTopics(0).getPartitions(0).getErrorCode());
+    assertEquals(List.of("a"), answers.values(1));
+    assertFalse(answers.ended.isDone());
+    requests.onCompleted();
+  }
+
+  @Test
+  void aDrainingBrokerEndsIdleStreamsAtOnceAndBusyOnesAfterTheirAnswer() {
+    Answers idle = new Answers();
+    StreamObserver<FetchRequest> idleRequests = open(idle);
+    idleRequests.onNext(fetch(0, 0));
+    await().atMost(WAIT).until(() -> idle.received.size() == 1);
+    Answers busy = new Answers();
+    open(busy).onNext(fetch(1, 1_000)); // waits at the log end
+    await().atMost(WAIT).until(() -> cluster.broker(1).replicaManager().delayedFetches() == 1);
+
+    BrokerServer broker = cluster.broker(1);
+    // A grace far longer than the await below: the drain ends early only if the streams end.
+    CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> broker.drainRequests(120_000));
+    await().atMost(WAIT).until(drained::isDone);
+    assertNull(idle.ended.join());
+    assertNull(busy.ended.join());
+    assertEquals(1, busy.received.size(), "the waiting fetch was answered before its stream ended");
+    assertEquals(List.of(), busy.values(0));
+  }
+}
