@@ -589,6 +589,7 @@ public final class WeirConsumer<K, V> implements Consumer<K, V> {
         coordinator.close(System.currentTimeMillis() + timeoutMs, options.groupMembershipOperation());
       }
       closed = true;
+      fetcher.close();
       channels.close();
       keyDeserializer.close();
       valueDeserializer.close();

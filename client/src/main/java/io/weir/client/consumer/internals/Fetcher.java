@@ -1,6 +1,5 @@
 package io.weir.client.consumer.internals;
 
-import io.grpc.stub.StreamObserver;
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
 import io.weir.client.common.errors.ApiException;
@@ -15,7 +14,6 @@ import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
-import io.weir.proto.v1.FetchServiceGrpc;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,14 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends at most one Fetch RPC at a time to each broker (the leader, or the preferred read replica
- * the leader named for {@code client.rack}) and buffers the answers, so the next fetch is already
- * on the wire while the application processes the last poll.
+ * Sends at most one fetch at a time to each broker (the leader, or the preferred read replica the
+ * leader named for {@code client.rack}), on one {@link FetchStream} per broker, and buffers the
+ * answers, so the next fetch is already on the wire while the application processes the last poll.
  *
  * <p>A partition with one answer buffered is fetched again from that answer's end: the broker reads
  * and sends the next chunk while the application decodes this one, instead of after it (Kafka's
@@ -61,6 +58,7 @@ public final class Fetcher<K, V> {
   private final Map<Integer, Long> nodeBackoffUntil = new ConcurrentHashMap<>(); // gRPC writes, app reads
   private final Set<TopicPartition> replicaFailures = ConcurrentHashMap.newKeySet(); // gRPC adds, app drains
   private final Object signal = new Object(); // notified when a fetch completes or on wakeup
+  private final Map<Integer, FetchStream> streams = new HashMap<>(); // application thread
   private CompletedFetch nextInLine; // application thread
   private RuntimeException pendingError; // application thread: raised on the next collect
 
@@ -77,6 +75,7 @@ public final class Fetcher<K, V> {
   /** Sends a fetch to every broker that has fetchable partitions and no fetch outstanding. */
   public void sendFetches() {
     long now = System.currentTimeMillis();
+    streams.values().forEach(s -> s.expireIfLate(now));
     Cluster cluster = metadata.cluster();
     Map<TopicPartition, Long> buffered = bufferedEnds();
     Map<Node, Map<TopicPartition, Long>> byNode = new LinkedHashMap<>();
@@ -159,58 +158,54 @@ public final class Fetcher<K, V> {
         .setMaxBytes(settings.maxBytes())
         .setRackId(settings.rack());
     topics.values().forEach(request::addTopics);
+    FetchStream stream = streams.get(node.id());
+    if (stream == null || !stream.usable()) {
+      stream = new FetchStream(channels.channel(node.host(), node.port()));
+      streams.put(node.id(), stream);
+    }
     pendingNodes.add(node.id());
-    try {
-      FetchServiceGrpc.newStub(channels.channel(node.host(), node.port()))
-          .withExecutor(ChannelPool.CALLBACKS_INLINE) // the callbacks only queue the answer
-          .withDeadlineAfter(settings.requestTimeoutMs() + settings.maxWaitMs(), TimeUnit.MILLISECONDS)
-          .fetch(request.build(), new StreamObserver<>() {
-            private FetchResponse response;
-
-            @Override
-            public void onNext(FetchResponse value) {
-              response = value;
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              log.debug("fetch from broker {} failed: {}", node.id(), t.toString());
-              for (TopicPartition tp : viaReplica) {
-                replicaFailures.add(tp);
-              }
-              nodeBackoffUntil.put(node.id(), System.currentTimeMillis() + settings.retryBackoffMs());
-              metadata.requestUpdate();
-              done();
-            }
-
-            @Override
-            public void onCompleted() {
-              FetchResponse r = response;
-              if (r != null) {
-                for (FetchResponse.TopicData t : r.getTopicsList()) {
-                  for (FetchResponse.PartitionData p : t.getPartitionsList()) {
-                    TopicPartition tp = new TopicPartition(t.getName(), p.getPartition());
-                    Long offset = partitions.get(tp);
-                    if (offset != null) {
-                      completed.add(new CompletedFetch(tp, offset, node.id(), viaReplica.contains(tp), p));
-                    }
-                  }
+    stream.send(
+        request.build(),
+        now + settings.requestTimeoutMs() + settings.maxWaitMs(),
+        new FetchStream.Handler() {
+          @Override
+          public void onAnswer(FetchResponse r) {
+            for (FetchResponse.TopicData t : r.getTopicsList()) {
+              for (FetchResponse.PartitionData p : t.getPartitionsList()) {
+                TopicPartition tp = new TopicPartition(t.getName(), p.getPartition());
+                Long offset = partitions.get(tp);
+                if (offset != null) {
+                  completed.add(new CompletedFetch(tp, offset, node.id(), viaReplica.contains(tp), p));
                 }
               }
-              done();
             }
+            done();
+          }
 
-            private void done() {
-              pendingNodes.remove(node.id());
-              synchronized (signal) {
-                signal.notifyAll();
-              }
+          @Override
+          public void onFailure(Throwable t) {
+            log.debug("fetch from broker {} failed: {}", node.id(), t.toString());
+            for (TopicPartition tp : viaReplica) {
+              replicaFailures.add(tp);
             }
-          });
-    } catch (RuntimeException e) {
-      pendingNodes.remove(node.id());
-      throw e;
-    }
+            nodeBackoffUntil.put(node.id(), System.currentTimeMillis() + settings.retryBackoffMs());
+            metadata.requestUpdate();
+            done();
+          }
+
+          private void done() {
+            pendingNodes.remove(node.id());
+            synchronized (signal) {
+              signal.notifyAll();
+            }
+          }
+        });
+  }
+
+  /** Cancels every fetch stream; their pending fetches fail. */
+  public void close() {
+    streams.values().forEach(FetchStream::close);
+    streams.clear();
   }
 
   /** True when records or errors wait to be collected. */
