@@ -175,7 +175,7 @@ public final class BrokerServer implements Closeable {
             fetchSettings,
             leaderEndpoints != null
                 ? leaderEndpoints
-                : endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage, fetchSettings.requestTimeoutMs()),
+                : endpoint -> new GrpcLeaderEndpoint(endpoint, maxMessage),
             tp -> self[0].partition(tp),
             tp -> self[0].completeDelayedRequests(tp));
     this.replicaManager =

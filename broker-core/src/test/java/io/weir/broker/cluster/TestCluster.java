@@ -102,7 +102,7 @@ final class TestCluster implements AutoCloseable {
   }
 
   private LeaderEndpoint networkEndpoint(int localId, Endpoint endpoint) {
-    GrpcLeaderEndpoint real = new GrpcLeaderEndpoint(endpoint, 64 << 20, 30_000);
+    GrpcLeaderEndpoint real = new GrpcLeaderEndpoint(endpoint, 64 << 20);
     int leaderId = brokerByPort.getOrDefault(endpoint.port(), -1);
     return new LeaderEndpoint() {
       @Override
