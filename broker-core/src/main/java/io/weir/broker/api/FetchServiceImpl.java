@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,8 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
 
   private final ReplicaManager replicaManager;
   private final int fetchMaxBytes;
+  /** Idle buffers kept: 32 answers of 1 MiB, 3% of a 1 GiB heap. */
+  private final FetchBufferPool buffers = new FetchBufferPool(32L << 20);
   private final Set<FetchStream> streams = ConcurrentHashMap.newKeySet(); // open streams; any thread
   private volatile boolean draining; // set once by closeStreams
 
@@ -126,20 +129,39 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
             request.getRackId());
     try {
       replicaManager.fetchMessages(
-          params, partitions, results -> answer.accept(toResponse(results, invalid)));
+          params,
+          partitions,
+          results -> {
+            List<ByteBuffer> leased = new ArrayList<>();
+            try {
+              // Sending copies the answer into the transport's buffers before it returns.
+              answer.accept(toResponse(results, invalid, leased));
+            } finally {
+              leased.forEach(buffers::release);
+            }
+          });
     } catch (RuntimeException e) {
       log.error("fetch request failed", e);
       fail.accept(Statuses.internal(e));
     }
   }
 
-  private static FetchResponse toResponse(
-      List<FetchPartitionResult> results, List<FetchResponse.TopicData> invalid) {
+  /** The answer; the pooled buffers its records were read into are added to {@code leased}. */
+  private FetchResponse toResponse(
+      List<FetchPartitionResult> results,
+      List<FetchResponse.TopicData> invalid,
+      List<ByteBuffer> leased) {
+    IntFunction<ByteBuffer> lease =
+        size -> {
+          ByteBuffer b = buffers.acquire(size);
+          leased.add(b);
+          return b;
+        };
     Map<String, FetchResponse.TopicData.Builder> topics = new LinkedHashMap<>();
     for (FetchPartitionResult r : results) {
       topics
           .computeIfAbsent(r.tp().topic(), t -> FetchResponse.TopicData.newBuilder().setName(t))
-          .addPartitions(toProto(r));
+          .addPartitions(toProto(r, lease));
     }
     FetchResponse.Builder out = FetchResponse.newBuilder();
     topics.values().forEach(out::addTopics);
@@ -251,6 +273,11 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
 
   /** The wire form of one partition's result; reads the log slice once into the message. */
   public static FetchResponse.PartitionData toProto(FetchPartitionResult r) {
+    return toProto(r, ByteBuffer::allocate);
+  }
+
+  private static FetchResponse.PartitionData toProto(
+      FetchPartitionResult r, IntFunction<ByteBuffer> buffers) {
     ReadResult read = r.read();
     FetchResponse.PartitionData.Builder pd =
         FetchResponse.PartitionData.newBuilder()
@@ -272,7 +299,7 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     if (read.bytes() > 0) {
       try {
         // Read once from the file; wrapped, not copied, into the message.
-        ByteBuffer buffer = ByteBuffer.allocate(read.bytes());
+        ByteBuffer buffer = buffers.apply(read.bytes());
         read.records().readInto(buffer);
         pd.setRecords(UnsafeByteOperations.unsafeWrap(buffer.flip()));
       } catch (IOException e) {

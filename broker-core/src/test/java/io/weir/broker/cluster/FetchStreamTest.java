@@ -130,4 +130,28 @@ class FetchStreamTest {
     assertEquals(1, busy.received.size(), "the waiting fetch was answered before its stream ended");
     assertEquals(List.of(), busy.values(0));
   }
+
+  @Test
+  void largeAnswersReadIntoReusedBuffersArriveIntact() {
+    // Two batches, each above the size from which the broker reads answers into pooled buffers.
+    String[] first = new String[300];
+    String[] second = new String[300];
+    java.util.Arrays.setAll(first, i -> "x".repeat(1000) + i);
+    java.util.Arrays.setAll(second, i -> "y".repeat(1000) + i);
+    assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch(first)).getErrorCode());
+    assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch(second)).getErrorCode());
+
+    Answers answers = new Answers();
+    StreamObserver<FetchRequest> requests = open(answers);
+    // Whole batches only: each answer holds exactly one of them (the first also the batch of setUp).
+    int maxBytes = 350_000;
+    requests.onNext(ConsumerFetches.request(TOPIC, 0, 1, 0, 1, maxBytes, ""));
+    requests.onNext(ConsumerFetches.request(TOPIC, 0, 301, 0, 1, maxBytes, ""));
+    requests.onNext(ConsumerFetches.request(TOPIC, 0, 1, 0, 1, maxBytes, ""));
+    await().atMost(WAIT).until(() -> answers.received.size() == 3);
+    assertEquals(List.of(first), answers.values(0));
+    assertEquals(List.of(second), answers.values(1), "the second answer reused the first's buffer");
+    assertEquals(List.of(first), answers.values(2));
+    requests.onCompleted();
+  }
 }
