@@ -82,6 +82,7 @@ public final class BrokerServer implements Closeable {
   private final ScheduledExecutorService groupThread; // group loads and session/rebalance timeouts
   private final GroupCoordinator groupCoordinator;
   private final FetchServiceImpl fetchService;
+  private final ProduceServiceImpl produceService;
   private final Server server;
   private final HealthStatusManager health = new HealthStatusManager();
   private final BrokerStats stats = new BrokerStats();
@@ -198,6 +199,7 @@ public final class BrokerServer implements Closeable {
         Executors.newFixedThreadPool(
             config.numIoThreads(), new NamedThreadFactory("request-handler-" + config.nodeId()));
     this.fetchService = new FetchServiceImpl(replicaManager, config.fetchMaxBytes());
+    this.produceService = new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks));
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .executor(requestHandlers)
@@ -207,7 +209,7 @@ public final class BrokerServer implements Closeable {
             // the client for a free HTTP/2 stream; calls over the limit across connections are refused.
             .maxConcurrentCallsPerConnection(config.queuedMaxRequests())
             .addService(gated(new MetadataServiceImpl(metadataCache, config.autoCreateTopicsEnable(), topicCreator)))
-            .addService(gated(new ProduceServiceImpl(replicaManager, new ProducerIdManager(producerIdBlocks))))
+            .addService(gated(produceService))
             .addService(gated(fetchService))
             .addService(gated(new OffsetServiceImpl(replicaManager)))
             .addService(gated(new GroupServiceImpl(groupCoordinator, metadataCache, topicCreator)))
@@ -338,6 +340,7 @@ public final class BrokerServer implements Closeable {
     health.enterTerminalState();
     server.shutdown();
     fetchService.closeStreams();
+    produceService.closeStreams();
     try {
       server.awaitTermination(graceMs, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -41,8 +39,7 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
   private final int fetchMaxBytes;
   /** Idle buffers kept: 32 answers of 1 MiB, 3% of a 1 GiB heap. */
   private final FetchBufferPool buffers = new FetchBufferPool(32L << 20);
-  private final Set<FetchStream> streams = ConcurrentHashMap.newKeySet(); // open streams; any thread
-  private volatile boolean draining; // set once by closeStreams
+  private final InOrderStream.Registry streams = new InOrderStream.Registry();
 
   public FetchServiceImpl(ReplicaManager replicaManager, int fetchMaxBytes) {
     this.replicaManager = replicaManager;
@@ -51,27 +48,13 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
 
   @Override
   public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
-    handle(
-        request,
-        response -> {
-          try {
-            observer.onNext(response);
-            observer.onCompleted();
-          } catch (RuntimeException e) {
-            log.debug("fetch response not delivered: {}", e.toString()); // client went away
-          }
-        },
-        observer::onError);
+    handle(request, UnaryAnswer.to(observer), observer::onError);
   }
 
+  /** One fetch at a time per stream: a fetch may wait long, and the client sends no more. */
   @Override
   public StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponse> responses) {
-    FetchStream stream = new FetchStream((ServerCallStreamObserver<FetchResponse>) responses);
-    streams.add(stream);
-    if (draining) {
-      stream.endAfterPending(); // started after closeStreams: nobody else would end it
-    }
-    return stream;
+    return new InOrderStream<>((ServerCallStreamObserver<FetchResponse>) responses, 1, this::handle, streams);
   }
 
   /**
@@ -79,8 +62,7 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
    * for its calls to finish, and an idle stream never would.
    */
   public void closeStreams() {
-    draining = true;
-    streams.forEach(FetchStream::endAfterPending);
+    streams.endAll();
   }
 
   private void handle(
@@ -167,108 +149,6 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     topics.values().forEach(out::addTopics);
     invalid.forEach(out::addTopics);
     return out.build();
-  }
-
-  /**
-   * One FetchStream call. The broker asks gRPC for one request at a time and for the next only once
-   * this one is answered, so a stream holds at most one fetch (parked or being read) and answers
-   * come in request order. Its answer may be sent by any thread that completes the fetch; {@link
-   * #lock} orders every use of {@link #responses}.
-   */
-  private final class FetchStream implements StreamObserver<FetchRequest> {
-    private final ServerCallStreamObserver<FetchResponse> responses;
-    private final Object lock = new Object();
-    private boolean pending; // a request is read and not yet answered; guarded by lock
-    private boolean ending; // the client half-closed or the broker drains; guarded by lock
-    private boolean ended; // guarded by lock
-
-    FetchStream(ServerCallStreamObserver<FetchResponse> responses) {
-      this.responses = responses;
-      responses.disableAutoRequest();
-      // Cancelled by the client, or closed under the handler (queued.max.requests refused a request).
-      responses.setOnCancelHandler(this::ended);
-      responses.setOnCloseHandler(this::ended);
-      responses.request(1);
-    }
-
-    @Override
-    public void onNext(FetchRequest request) {
-      synchronized (lock) {
-        pending = true;
-      }
-      handle(request, this::answer, this::fail);
-    }
-
-    private void answer(FetchResponse response) {
-      synchronized (lock) {
-        pending = false;
-        send(() -> {
-          responses.onNext(response);
-          if (ending) {
-            end();
-            responses.onCompleted();
-          } else {
-            responses.request(1);
-          }
-        });
-      }
-    }
-
-    private void fail(Throwable t) {
-      synchronized (lock) {
-        pending = false;
-        send(() -> {
-          end();
-          responses.onError(t);
-        });
-      }
-    }
-
-    void endAfterPending() {
-      synchronized (lock) {
-        ending = true;
-        if (!pending) {
-          send(() -> {
-            end();
-            responses.onCompleted();
-          });
-        }
-      }
-    }
-
-    /** Runs a use of {@link #responses} unless the stream has ended; lock held. */
-    private void send(Runnable use) {
-      if (ended) {
-        return;
-      }
-      try {
-        use.run();
-      } catch (RuntimeException e) {
-        log.debug("fetch stream closed under its answer: {}", e.toString()); // client went away
-        end();
-      }
-    }
-
-    private void end() { // lock held
-      ended = true;
-      streams.remove(this);
-    }
-
-    private void ended() {
-      synchronized (lock) {
-        end();
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended(); // cancelled by the client or the transport; a pending answer is dropped
-    }
-
-    @Override
-    public void onCompleted() {
-      endAfterPending();
-    }
   }
 
   /** The wire form of one partition's result; reads the log slice once into the message. */

@@ -6,6 +6,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.weir.broker.ApiException;
 import io.weir.broker.producer.ProducerIdManager;
@@ -19,19 +20,28 @@ import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Produce and InitProducerId. A partition that cannot be served (bad name, corrupt batch, not the
- * leader) fails alone with its error code; the rest of the request proceeds. Produce is bound with
- * {@link ProduceRequestMarshaller}, so record bytes reach the log without further copies.
+ * Produce (one call per request, or a stream of them answered in order) and InitProducerId. A
+ * partition that cannot be served (bad name, corrupt batch, not the leader) fails alone with its
+ * error code; the rest of the request proceeds. Produce is bound with {@link
+ * ProduceRequestMarshaller}, so record bytes reach the log without further copies.
  */
 public final class ProduceServiceImpl implements BindableService {
   private static final Logger log = LoggerFactory.getLogger(ProduceServiceImpl.class);
 
+  /**
+   * Requests of one stream read ahead of their answers: a producer keeps up to
+   * max.in.flight.requests.per.connection (5) per broker unanswered, more if configured so.
+   */
+  private static final int PRODUCE_READ_AHEAD = 32;
+
   private final ReplicaManager replicaManager;
   private final ProducerIdManager producerIds;
+  private final InOrderStream.Registry streams = new InOrderStream.Registry();
 
   public ProduceServiceImpl(ReplicaManager replicaManager, ProducerIdManager producerIds) {
     this.replicaManager = replicaManager;
@@ -45,15 +55,41 @@ public final class ProduceServiceImpl implements BindableService {
                 new ProduceRequestMarshaller(),
                 ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
             .build();
+    MethodDescriptor<ProduceRequestMarshaller.Request, ProduceResponse> produceStream =
+        ProduceServiceGrpc.getProduceStreamMethod().toBuilder(
+                new ProduceRequestMarshaller(),
+                ProtoUtils.marshaller(ProduceResponse.getDefaultInstance()))
+            .build();
     return ServerServiceDefinition.builder(ProduceServiceGrpc.getServiceDescriptor().getName())
         .addMethod(produce, ServerCalls.asyncUnaryCall(this::produce))
+        .addMethod(produceStream, ServerCalls.asyncBidiStreamingCall(this::produceStream))
         .addMethod(ProduceServiceGrpc.getInitProducerIdMethod(), ServerCalls.asyncUnaryCall(this::initProducerId))
         .build();
   }
 
   void produce(ProduceRequestMarshaller.Request request, StreamObserver<ProduceResponse> observer) {
+    handle(request, UnaryAnswer.to(observer), observer::onError);
+  }
+
+  StreamObserver<ProduceRequestMarshaller.Request> produceStream(StreamObserver<ProduceResponse> responses) {
+    return new InOrderStream<>(
+        (ServerCallStreamObserver<ProduceResponse>) responses, PRODUCE_READ_AHEAD, this::handle, streams);
+  }
+
+  /**
+   * Ends every open produce stream, each after its pending answers: a draining broker's server
+   * waits for its calls to finish, and an idle stream never would.
+   */
+  public void closeStreams() {
+    streams.endAll();
+  }
+
+  private void handle(
+      ProduceRequestMarshaller.Request request,
+      Consumer<ProduceResponse> answer,
+      Consumer<Throwable> fail) {
     if (request.malformed() != null) {
-      observer.onError(Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
+      fail.accept(Status.INVALID_ARGUMENT.withDescription(request.malformed()).asRuntimeException());
       return;
     }
     Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed = new LinkedHashMap<>();
@@ -100,15 +136,14 @@ public final class ProduceServiceImpl implements BindableService {
           acks,
           Math.max(0, request.timeoutMs()),
           entries,
-          results -> respond(observer, results, failed));
+          results -> answer.accept(toResponse(results, failed)));
     } catch (RuntimeException e) {
       log.error("produce request failed", e);
-      observer.onError(Statuses.internal(e));
+      fail.accept(Statuses.internal(e));
     }
   }
 
-  private static void respond(
-      StreamObserver<ProduceResponse> observer,
+  private static ProduceResponse toResponse(
       Map<TopicPartition, ProduceResponse.PartitionResponse> results,
       Map<String, Map<Integer, ProduceResponse.PartitionResponse>> failed) {
     Map<String, ProduceResponse.TopicResponse.Builder> topics = new LinkedHashMap<>();
@@ -126,12 +161,7 @@ public final class ProduceServiceImpl implements BindableService {
                         .addPartitions(r)));
     ProduceResponse.Builder out = ProduceResponse.newBuilder();
     topics.values().forEach(out::addTopics);
-    try {
-      observer.onNext(out.build());
-      observer.onCompleted();
-    } catch (RuntimeException e) {
-      log.debug("produce response not delivered: {}", e.toString()); // client went away
-    }
+    return out.build();
   }
 
   void initProducerId(

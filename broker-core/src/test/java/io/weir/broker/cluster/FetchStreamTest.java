@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,34 +46,14 @@ class FetchStreamTest {
     cluster.close();
   }
 
-  /** Everything the broker sends on one stream, and how the stream ended. */
-  private static final class Answers implements StreamObserver<FetchResponse> {
-    final List<FetchResponse> received = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Throwable> ended = new CompletableFuture<>(); // null: completed normally
-
-    @Override
-    public void onNext(FetchResponse value) {
-      received.add(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      ended.complete(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      ended.complete(null);
-    }
-
-    List<String> values(int i) {
-      FetchResponse.PartitionData p = received.get(i).getTopics(0).getPartitions(0);
-      return TestRecords.entries(MemoryRecords.readableRecords(p.getRecords().asReadOnlyByteBuffer()))
-          .stream().map(TestRecords.Entry::value).toList();
-    }
+  /** The values of the records in the i-th answer. */
+  private static List<String> values(StreamRecorder<FetchResponse> answers, int i) {
+    FetchResponse.PartitionData p = answers.received.get(i).getTopics(0).getPartitions(0);
+    return TestRecords.entries(MemoryRecords.readableRecords(p.getRecords().asReadOnlyByteBuffer()))
+        .stream().map(TestRecords.Entry::value).toList();
   }
 
-  private StreamObserver<FetchRequest> open(Answers answers) {
+  private StreamObserver<FetchRequest> open(StreamRecorder<FetchResponse> answers) {
     return FetchServiceGrpc.newStub(cluster.channel(1)).fetchStream(answers);
   }
 
@@ -84,15 +63,15 @@ class FetchStreamTest {
 
   @Test
   void answersComeInRequestOrderAndTheNextRequestWaitsForTheLastAnswer() {
-    Answers answers = new Answers();
+    StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
     StreamObserver<FetchRequest> requests = open(answers);
     // The first waits at the log end until its max wait; the second could be answered at once,
     // but the broker reads it only after the first is answered.
     requests.onNext(fetch(1, 300));
     requests.onNext(fetch(0, 0));
     await().atMost(WAIT).until(() -> answers.received.size() == 2);
-    assertEquals(List.of(), answers.values(0));
-    assertEquals(List.of("a"), answers.values(1));
+    assertEquals(List.of(), values(answers, 0));
+    assertEquals(List.of("a"), values(answers, 1));
 
     requests.onCompleted();
     assertNull(answers.ended.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
@@ -100,24 +79,24 @@ class FetchStreamTest {
 
   @Test
   void aBadRequestIsAnsweredWithAnErrorAndTheStreamGoesOn() {
-    Answers answers = new Answers();
+    StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
     StreamObserver<FetchRequest> requests = open(answers);
     requests.onNext(fetch(-5, 0));
     requests.onNext(fetch(0, 0));
     await().atMost(WAIT).until(() -> answers.received.size() == 2);
     assertEquals(ErrorCode.INVALID_REQUEST, answers.received.get(0).getTopics(0).getPartitions(0).getErrorCode());
-    assertEquals(List.of("a"), answers.values(1));
+    assertEquals(List.of("a"), values(answers, 1));
     assertFalse(answers.ended.isDone());
     requests.onCompleted();
   }
 
   @Test
   void aDrainingBrokerEndsIdleStreamsAtOnceAndBusyOnesAfterTheirAnswer() {
-    Answers idle = new Answers();
+    StreamRecorder<FetchResponse> idle = new StreamRecorder<>();
     StreamObserver<FetchRequest> idleRequests = open(idle);
     idleRequests.onNext(fetch(0, 0));
     await().atMost(WAIT).until(() -> idle.received.size() == 1);
-    Answers busy = new Answers();
+    StreamRecorder<FetchResponse> busy = new StreamRecorder<>();
     open(busy).onNext(fetch(1, 1_000)); // waits at the log end
     await().atMost(WAIT).until(() -> cluster.broker(1).replicaManager().delayedFetches() == 1);
 
@@ -128,7 +107,7 @@ class FetchStreamTest {
     assertNull(idle.ended.join());
     assertNull(busy.ended.join());
     assertEquals(1, busy.received.size(), "the waiting fetch was answered before its stream ended");
-    assertEquals(List.of(), busy.values(0));
+    assertEquals(List.of(), values(busy, 0));
   }
 
   @Test
@@ -141,7 +120,7 @@ class FetchStreamTest {
     assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch(first)).getErrorCode());
     assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch(second)).getErrorCode());
 
-    Answers answers = new Answers();
+    StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
     StreamObserver<FetchRequest> requests = open(answers);
     // Whole batches only: each answer holds exactly one of them (the first also the batch of setUp).
     int maxBytes = 350_000;
@@ -149,9 +128,9 @@ class FetchStreamTest {
     requests.onNext(ConsumerFetches.request(TOPIC, 0, 301, 0, 1, maxBytes, ""));
     requests.onNext(ConsumerFetches.request(TOPIC, 0, 1, 0, 1, maxBytes, ""));
     await().atMost(WAIT).until(() -> answers.received.size() == 3);
-    assertEquals(List.of(first), answers.values(0));
-    assertEquals(List.of(second), answers.values(1), "the second answer reused the first's buffer");
-    assertEquals(List.of(first), answers.values(2));
+    assertEquals(List.of(first), values(answers, 0));
+    assertEquals(List.of(second), values(answers, 1), "the second answer reused the first's buffer");
+    assertEquals(List.of(first), values(answers, 2));
     requests.onCompleted();
   }
 }
