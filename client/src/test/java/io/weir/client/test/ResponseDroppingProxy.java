@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in front of one broker for a producer: metadata names the proxy as the only broker, and
- * the first {@code n} produce requests reach the broker but their responses are replaced by an
- * UNAVAILABLE error, as when a connection breaks after the broker appended.
+ * each of the first {@code n} produce requests reaches the broker but then its stream fails with
+ * UNAVAILABLE instead of answering, as when a connection breaks after the broker appended.
  */
 public final class ResponseDroppingProxy implements AutoCloseable {
   private final ManagedChannel upstream;
@@ -50,15 +50,35 @@ public final class ResponseDroppingProxy implements AutoCloseable {
         })
         .addService(new ProduceServiceGrpc.ProduceServiceImplBase() {
           @Override
-          public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
-            produceRequests.incrementAndGet();
-            ProduceResponse r = ProduceServiceGrpc.newBlockingStub(upstream).withDeadlineAfter(30, TimeUnit.SECONDS).produce(request);
-            if (responsesToDrop.getAndDecrement() > 0) {
-              observer.onError(Status.UNAVAILABLE.withDescription("response dropped by the test proxy").asRuntimeException());
-            } else {
-              observer.onNext(r);
-              observer.onCompleted();
-            }
+          public StreamObserver<ProduceRequest> produceStream(StreamObserver<ProduceResponse> out) {
+            return new StreamObserver<>() {
+              private boolean broken; // gRPC delivers a stream's messages one at a time
+
+              @Override
+              public void onNext(ProduceRequest request) {
+                if (broken) {
+                  return;
+                }
+                produceRequests.incrementAndGet();
+                ProduceResponse r = ProduceServiceGrpc.newBlockingStub(upstream).withDeadlineAfter(30, TimeUnit.SECONDS).produce(request);
+                if (responsesToDrop.getAndDecrement() > 0) {
+                  broken = true;
+                  out.onError(Status.UNAVAILABLE.withDescription("connection dropped by the test proxy").asRuntimeException());
+                } else {
+                  out.onNext(r);
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {
+                if (!broken) {
+                  out.onCompleted();
+                }
+              }
+            };
           }
 
           @Override

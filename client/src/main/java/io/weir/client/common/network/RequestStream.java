@@ -1,76 +1,80 @@
-package io.weir.client.consumer.internals;
+package io.weir.client.common.network;
 
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
-import io.weir.client.common.network.ChannelPool;
-import io.weir.proto.v1.FetchRequest;
-import io.weir.proto.v1.FetchResponse;
-import io.weir.proto.v1.FetchServiceGrpc;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The consumer's fetches to one broker, one at a time on one FetchStream call: a fetch costs one
- * message each way instead of a call's set-up, headers and trailers. Once the stream fails, ends or
- * a fetch on it times out, it is broken for good and the {@link Fetcher} opens another.
+ * Requests to one broker on one bidirectional stream that answers each request once, in order
+ * (FetchStream, ProduceStream): a request costs a message each way instead of a call's set-up,
+ * headers and trailers. Once the stream fails, ends, or its oldest request passes its deadline, it
+ * is broken for good: every pending request fails, and its owner opens another.
  *
- * <p>Threads: the application thread sends and expires; gRPC's transport thread delivers the
- * answer. {@link #pending} hands each fetch's outcome to exactly one of them.
+ * <p>Threads: one owner thread sends and expires; gRPC's transport thread delivers answers and
+ * failures. Each pending request's handler is called exactly once, by whichever thread takes it
+ * from {@link #pending}.
  */
-final class FetchStream {
-  /** The outcome of one fetch: exactly one of these is called, once. */
-  interface Handler {
-    void onAnswer(FetchResponse response);
+public final class RequestStream<Q, R> {
+  /** The outcome of one request: exactly one of these is called, once. */
+  public interface Handler<R> {
+    void onAnswer(R response);
 
     void onFailure(Throwable cause);
   }
 
-  private final AtomicReference<Handler> pending = new AtomicReference<>();
-  private volatile ClientCallStreamObserver<FetchRequest> requests; // set before the call starts
+  private record Pending<R>(Handler<R> handler, long deadlineMs) {}
+
+  private final ConcurrentLinkedQueue<Pending<R>> pending = new ConcurrentLinkedQueue<>(); // in send order
+  private volatile ClientCallStreamObserver<Q> requests; // set before the call starts
   private volatile boolean broken;
-  private volatile long deadlineMs; // of the pending fetch
 
-  FetchStream(Channel channel) {
-    FetchServiceGrpc.newStub(channel)
-        .withExecutor(ChannelPool.CALLBACKS_INLINE) // the handlers only queue the answer
-        .fetchStream(
-            new ClientResponseObserver<FetchRequest, FetchResponse>() {
-              @Override
-              public void beforeStart(ClientCallStreamObserver<FetchRequest> stream) {
-                requests = stream;
-              }
+  public RequestStream(Channel channel, MethodDescriptor<Q, R> method) {
+    ClientCalls.asyncBidiStreamingCall(
+        // The handlers only queue the answer: no executor hop.
+        channel.newCall(method, CallOptions.DEFAULT.withExecutor(ChannelPool.CALLBACKS_INLINE)),
+        new ClientResponseObserver<Q, R>() {
+          @Override
+          public void beforeStart(ClientCallStreamObserver<Q> stream) {
+            requests = stream;
+          }
 
-              @Override
-              public void onNext(FetchResponse response) {
-                Handler h = pending.getAndSet(null);
-                if (h != null) {
-                  h.onAnswer(response);
-                }
-              }
+          @Override
+          public void onNext(R response) {
+            Pending<R> p = pending.poll();
+            if (p != null) {
+              p.handler().onAnswer(response);
+            }
+          }
 
-              @Override
-              public void onError(Throwable t) {
-                breakWith(t);
-              }
+          @Override
+          public void onError(Throwable t) {
+            breakWith(t);
+          }
 
-              @Override
-              public void onCompleted() {
-                breakWith(new IllegalStateException("the broker ended the fetch stream"));
-              }
-            });
+          @Override
+          public void onCompleted() {
+            breakWith(new IllegalStateException("the broker ended the " + method.getBareMethodName() + " stream"));
+          }
+        });
   }
 
   /** False once the stream failed, ended or timed out: open another. */
-  boolean usable() {
+  public boolean usable() {
     return !broken;
   }
 
-  /** Sends a fetch; the stream must be usable and have no fetch pending. */
-  void send(FetchRequest request, long deadlineMs, Handler handler) {
-    if (!pending.compareAndSet(null, handler)) {
-      throw new IllegalStateException("a fetch is already pending on this stream");
-    }
-    this.deadlineMs = deadlineMs;
+  /** Requests sent and not yet answered or failed. */
+  public int pending() {
+    return pending.size();
+  }
+
+  /** Sends a request; its handler is called with the answer, or with the stream's failure. */
+  public void send(Q request, long deadlineMs, Handler<R> handler) {
+    pending.add(new Pending<>(handler, deadlineMs));
     try {
       requests.onNext(request);
     } catch (RuntimeException e) {
@@ -78,30 +82,32 @@ final class FetchStream {
       return;
     }
     if (broken) {
-      // The stream broke around the send: its failure may have missed this handler.
-      Handler h = pending.getAndSet(null);
-      if (h != null) {
-        h.onFailure(new IllegalStateException("the fetch stream broke"));
-      }
+      // The stream broke around the send: its failure may have missed this request.
+      failAll(new IllegalStateException("the stream broke"));
     }
   }
 
-  /** Cancels the stream when its pending fetch is past its deadline, failing that fetch. */
-  void expireIfLate(long nowMs) {
-    if (pending.get() != null && nowMs > deadlineMs) {
-      requests.cancel("fetch timed out", null);
+  /** Cancels the stream when its oldest request is past its deadline, failing every request on it. */
+  public void expireIfLate(long nowMs) {
+    Pending<R> oldest = pending.peek();
+    if (oldest != null && nowMs > oldest.deadlineMs()) {
+      requests.cancel("request timed out", null);
     }
   }
 
-  void close() {
-    requests.cancel("consumer closed", null);
+  public void close() {
+    requests.cancel("client closed", null);
   }
 
   private void breakWith(Throwable cause) {
     broken = true;
-    Handler h = pending.getAndSet(null);
-    if (h != null) {
-      h.onFailure(cause);
+    failAll(cause);
+  }
+
+  private void failAll(Throwable cause) {
+    Pending<R> p;
+    while ((p = pending.poll()) != null) {
+      p.handler().onFailure(cause);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
+import io.weir.client.common.network.RequestStream;
 import io.weir.client.common.serialization.Deserializer;
 import io.weir.client.consumer.ConsumerRecord;
 import io.weir.client.consumer.OffsetOutOfRangeException;
@@ -14,6 +15,7 @@ import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
 import io.weir.proto.v1.FetchResponse;
+import io.weir.proto.v1.FetchServiceGrpc;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends at most one fetch at a time to each broker (the leader, or the preferred read replica the
- * leader named for {@code client.rack}), on one {@link FetchStream} per broker, and buffers the
- * answers, so the next fetch is already on the wire while the application processes the last poll.
+ * leader named for {@code client.rack}), on one FetchStream per broker, and buffers the answers,
+ * so the next fetch is already on the wire while the application processes the last poll.
  *
  * <p>A partition with one answer buffered is fetched again from that answer's end: the broker reads
  * and sends the next chunk while the application decodes this one, instead of after it (Kafka's
@@ -58,7 +60,7 @@ public final class Fetcher<K, V> {
   private final Map<Integer, Long> nodeBackoffUntil = new ConcurrentHashMap<>(); // gRPC writes, app reads
   private final Set<TopicPartition> replicaFailures = ConcurrentHashMap.newKeySet(); // gRPC adds, app drains
   private final Object signal = new Object(); // notified when a fetch completes or on wakeup
-  private final Map<Integer, FetchStream> streams = new HashMap<>(); // application thread
+  private final Map<Integer, RequestStream<FetchRequest, FetchResponse>> streams = new HashMap<>(); // application thread
   private CompletedFetch nextInLine; // application thread
   private RuntimeException pendingError; // application thread: raised on the next collect
 
@@ -158,16 +160,16 @@ public final class Fetcher<K, V> {
         .setMaxBytes(settings.maxBytes())
         .setRackId(settings.rack());
     topics.values().forEach(request::addTopics);
-    FetchStream stream = streams.get(node.id());
+    RequestStream<FetchRequest, FetchResponse> stream = streams.get(node.id());
     if (stream == null || !stream.usable()) {
-      stream = new FetchStream(channels.channel(node.host(), node.port()));
+      stream = new RequestStream<>(channels.channel(node.host(), node.port()), FetchServiceGrpc.getFetchStreamMethod());
       streams.put(node.id(), stream);
     }
     pendingNodes.add(node.id());
     stream.send(
         request.build(),
         now + settings.requestTimeoutMs() + settings.maxWaitMs(),
-        new FetchStream.Handler() {
+        new RequestStream.Handler<>() {
           @Override
           public void onAnswer(FetchResponse r) {
             for (FetchResponse.TopicData t : r.getTopicsList()) {
@@ -204,7 +206,7 @@ public final class Fetcher<K, V> {
 
   /** Cancels every fetch stream; their pending fetches fail. */
   public void close() {
-    streams.values().forEach(FetchStream::close);
+    streams.values().forEach(RequestStream::close);
     streams.clear();
   }
 

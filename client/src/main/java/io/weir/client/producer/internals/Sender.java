@@ -3,7 +3,6 @@ package io.weir.client.producer.internals;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.weir.client.common.Node;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.TimeoutException;
@@ -11,6 +10,7 @@ import io.weir.client.common.errors.WeirException;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
+import io.weir.client.common.network.RequestStream;
 import io.weir.common.TopicPartition;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.InitProducerIdRequest;
@@ -33,10 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The producer's I/O thread (Kafka's {@code Sender}): drains ready batches into one Produce RPC per
- * leader, keeps up to {@code max.in.flight.requests.per.connection} requests outstanding per
- * broker, retries retriable failures in order until {@code delivery.timeout.ms}, and completes
- * batches (futures, callbacks) in order per partition.
+ * The producer's I/O thread (Kafka's {@code Sender}): drains ready batches into one produce request
+ * per leader, sent on one ProduceStream per broker; keeps up to {@code
+ * max.in.flight.requests.per.connection} requests outstanding per broker (a stream that fails, or
+ * whose oldest request passes {@code request.timeout.ms}, fails them all, to be retried); retries
+ * retriable failures in order until {@code delivery.timeout.ms}; and completes batches (futures,
+ * callbacks) in order per partition.
  *
  * <p>Ordering: each partition's sent-but-unfinished batches sit in sequence order in {@link
  * PartitionState#unacked}. A batch that fails retriably is resent alone, oldest first, and no new
@@ -84,6 +86,7 @@ public final class Sender implements Runnable {
   private final AtomicBoolean wakeupQueued = new AtomicBoolean();
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<Integer, Integer> inFlightByNode = new HashMap<>();
+  private final Map<Integer, RequestStream<ProduceRequest, ProduceResponse>> streams = new HashMap<>(); // by broker
   private volatile boolean running = true; // cleared by initiateClose
   private volatile boolean forceClose; // set by forceClose
   private long producerId = -1;
@@ -157,6 +160,7 @@ public final class Sender implements Runnable {
 
   void runOnce() {
     long now = System.currentTimeMillis();
+    streams.values().forEach(st -> st.expireIfLate(now));
     metadata.maybeRefresh(now);
     if (settings.idempotence() && (producerId < 0 || producerIdResetNeeded)) {
       maybeInitProducerId(now);
@@ -241,9 +245,10 @@ public final class Sender implements Runnable {
     if (!settings.idempotence()) {
       return settings.maxInFlightPerBroker();
     }
-    // gRPC requests are not processed in order per connection (Kafka's are), and a broker takes
-    // any first sequence from a producer it does not know: until the first batch under this
-    // producer id is acknowledged, it travels alone, or a later batch could be taken as the start.
+    // Requests are appended in order only within one stream (as within one Kafka connection), a
+    // broken stream's requests go again on the next, and a broker takes any first sequence from a
+    // producer it does not know: until the first batch under this producer id is acknowledged, it
+    // travels alone, or a later batch could be taken as the start.
     // After that, at most max.in.flight batches are unacknowledged: the broker remembers as many
     // per producer to recognise a resent one.
     int limit = ps.lastAckedSequence < 0 ? 1 : settings.maxInFlightPerBroker();
@@ -343,31 +348,26 @@ public final class Sender implements Runnable {
       events.offer(() -> onFailure(nodeId, batches, new WeirException("broker " + nodeId + " is not in the metadata")));
       return;
     }
+    RequestStream<ProduceRequest, ProduceResponse> stream = streams.get(nodeId);
     try {
-      ProduceServiceGrpc.newStub(channels.channel(node.host(), node.port()))
-          .withExecutor(ChannelPool.CALLBACKS_INLINE) // the callbacks only queue an event
-          .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
-          .produce(
-              request.build(),
-              new StreamObserver<>() {
-                private ProduceResponse response;
+      if (stream == null || !stream.usable()) {
+        stream = new RequestStream<>(channels.channel(node.host(), node.port()), ProduceServiceGrpc.getProduceStreamMethod());
+        streams.put(nodeId, stream);
+      }
+      stream.send(
+          request.build(),
+          System.currentTimeMillis() + settings.requestTimeoutMs(),
+          new RequestStream.Handler<>() {
+            @Override
+            public void onAnswer(ProduceResponse response) {
+              events.offer(() -> onResponse(nodeId, batches, response));
+            }
 
-                @Override
-                public void onNext(ProduceResponse value) {
-                  response = value;
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                  events.offer(() -> onFailure(nodeId, batches, t));
-                }
-
-                @Override
-                public void onCompleted() {
-                  ProduceResponse r = response;
-                  events.offer(() -> onResponse(nodeId, batches, r));
-                }
-              });
+            @Override
+            public void onFailure(Throwable cause) {
+              events.offer(() -> Sender.this.onFailure(nodeId, batches, cause));
+            }
+          });
     } catch (RuntimeException e) {
       events.offer(() -> onFailure(nodeId, batches, e));
     }

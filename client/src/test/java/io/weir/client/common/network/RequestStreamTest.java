@@ -1,4 +1,4 @@
-package io.weir.client.consumer.internals;
+package io.weir.client.common.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,8 +21,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The consumer's fetch stream against a broker that answers, stalls or ends the stream. */
-class FetchStreamTest {
+/** A request stream (here FetchStream) against a broker that answers, stalls or ends the stream. */
+class RequestStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   /** What the fake broker does with each request it reads. */
@@ -82,8 +82,12 @@ class FetchStreamTest {
     }
   }
 
+  private RequestStream<FetchRequest, FetchResponse> open() {
+    return new RequestStream<>(channel, FetchServiceGrpc.getFetchStreamMethod());
+  }
+
   /** Completes with the answer's max-wait echo, or with the failure. */
-  private static final class Outcome extends CompletableFuture<String> implements FetchStream.Handler {
+  private static final class Outcome extends CompletableFuture<String> implements RequestStream.Handler<FetchResponse> {
     @Override
     public void onAnswer(FetchResponse response) {
       complete(response.getErrorMessage());
@@ -102,7 +106,7 @@ class FetchStreamTest {
   @Test
   void eachFetchGetsItsOwnAnswerOnOneStream() throws Exception {
     start();
-    FetchStream stream = new FetchStream(channel);
+    RequestStream<FetchRequest, FetchResponse> stream = open();
     for (int i = 1; i <= 3; i++) {
       Outcome outcome = new Outcome();
       stream.send(request(i), Long.MAX_VALUE, outcome);
@@ -116,7 +120,7 @@ class FetchStreamTest {
   void aFetchPastItsDeadlineFailsAndCancelsTheStream() throws Exception {
     behaviour = Behaviour.STALL;
     start();
-    FetchStream stream = new FetchStream(channel);
+    RequestStream<FetchRequest, FetchResponse> stream = open();
     Outcome outcome = new Outcome();
     stream.send(request(0), 1_000, outcome);
     Awaitility.await().atMost(WAIT).until(() -> received.get() == 1); // cancelled before it started, the broker would see nothing
@@ -135,7 +139,7 @@ class FetchStreamTest {
   void aBrokerEndingTheStreamFailsThePendingFetch() throws Exception {
     behaviour = Behaviour.END_STREAM;
     start();
-    FetchStream stream = new FetchStream(channel);
+    RequestStream<FetchRequest, FetchResponse> stream = open();
     Outcome outcome = new Outcome();
     stream.send(request(0), Long.MAX_VALUE, outcome);
     Awaitility.await().atMost(WAIT).until(outcome::isDone);
@@ -146,11 +150,37 @@ class FetchStreamTest {
   @Test
   void aFetchOnABrokenStreamFailsAtOnce() throws Exception {
     start();
-    FetchStream stream = new FetchStream(channel);
+    RequestStream<FetchRequest, FetchResponse> stream = open();
     stream.close();
     Awaitility.await().atMost(WAIT).until(() -> !stream.usable());
     Outcome outcome = new Outcome();
     stream.send(request(0), Long.MAX_VALUE, outcome);
     assertTrue(outcome.isCompletedExceptionally(), "never left waiting for an answer that cannot come");
+  }
+
+  @Test
+  void pipelinedRequestsGetTheirAnswersInOrderAndAllFailWithTheStream() throws Exception {
+    start();
+    RequestStream<FetchRequest, FetchResponse> stream = open();
+    Outcome[] answered = {new Outcome(), new Outcome(), new Outcome()};
+    for (int i = 0; i < answered.length; i++) {
+      stream.send(request(i + 1), Long.MAX_VALUE, answered[i]);
+    }
+    for (int i = 0; i < answered.length; i++) {
+      assertEquals("" + (i + 1), answered[i].get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    }
+    assertEquals(0, stream.pending());
+
+    behaviour = Behaviour.STALL;
+    Outcome[] stalled = {new Outcome(), new Outcome()};
+    stream.send(request(0), 1_000, stalled[0]);
+    stream.send(request(0), 2_000, stalled[1]);
+    assertEquals(2, stream.pending());
+    stream.expireIfLate(1_001); // the oldest is late: the stream goes, and both with it
+    for (Outcome o : stalled) {
+      Awaitility.await().atMost(WAIT).until(o::isDone);
+      assertTrue(o.isCompletedExceptionally());
+    }
+    assertFalse(stream.usable());
   }
 }
