@@ -3,6 +3,7 @@ package io.weir.client.consumer.internals;
 import io.weir.client.common.Node;
 import io.weir.client.common.PartitionInfo;
 import io.weir.client.common.errors.ApiException;
+import io.weir.client.common.network.BrokerStreams;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
@@ -50,7 +51,6 @@ public final class Fetcher<K, V> {
       long retryBackoffMs, long metadataMaxAgeMs, boolean checkCrcs) {}
 
   private final Metadata metadata;
-  private final ChannelPool channels;
   private final SubscriptionState subscriptions;
   private final Deserializer<K> keyDeserializer;
   private final Deserializer<V> valueDeserializer;
@@ -60,14 +60,14 @@ public final class Fetcher<K, V> {
   private final Map<Integer, Long> nodeBackoffUntil = new ConcurrentHashMap<>(); // gRPC writes, app reads
   private final Set<TopicPartition> replicaFailures = ConcurrentHashMap.newKeySet(); // gRPC adds, app drains
   private final Object signal = new Object(); // notified when a fetch completes or on wakeup
-  private final Map<Integer, RequestStream<FetchRequest, FetchResponse>> streams = new HashMap<>(); // application thread
+  private final BrokerStreams<FetchRequest, FetchResponse> streams; // application thread
   private CompletedFetch nextInLine; // application thread
   private RuntimeException pendingError; // application thread: raised on the next collect
 
   public Fetcher(Metadata metadata, ChannelPool channels, SubscriptionState subscriptions,
       Deserializer<K> keyDeserializer, Deserializer<V> valueDeserializer, Settings settings) {
     this.metadata = metadata;
-    this.channels = channels;
+    this.streams = new BrokerStreams<>(channels, FetchServiceGrpc.getFetchStreamMethod());
     this.subscriptions = subscriptions;
     this.keyDeserializer = keyDeserializer;
     this.valueDeserializer = valueDeserializer;
@@ -77,7 +77,7 @@ public final class Fetcher<K, V> {
   /** Sends a fetch to every broker that has fetchable partitions and no fetch outstanding. */
   public void sendFetches() {
     long now = System.currentTimeMillis();
-    streams.values().forEach(s -> s.expireIfLate(now));
+    streams.expireLate(now);
     Cluster cluster = metadata.cluster();
     Map<TopicPartition, Long> buffered = bufferedEnds();
     Map<Node, Map<TopicPartition, Long>> byNode = new LinkedHashMap<>();
@@ -160,13 +160,8 @@ public final class Fetcher<K, V> {
         .setMaxBytes(settings.maxBytes())
         .setRackId(settings.rack());
     topics.values().forEach(request::addTopics);
-    RequestStream<FetchRequest, FetchResponse> stream = streams.get(node.id());
-    if (stream == null || !stream.usable()) {
-      stream = new RequestStream<>(channels.channel(node.host(), node.port()), FetchServiceGrpc.getFetchStreamMethod());
-      streams.put(node.id(), stream);
-    }
     pendingNodes.add(node.id());
-    stream.send(
+    streams.to(node).send(
         request.build(),
         now + settings.requestTimeoutMs() + settings.maxWaitMs(),
         new RequestStream.Handler<>() {
@@ -206,8 +201,7 @@ public final class Fetcher<K, V> {
 
   /** Cancels every fetch stream; their pending fetches fail. */
   public void close() {
-    streams.values().forEach(RequestStream::close);
-    streams.clear();
+    streams.close();
   }
 
   /** True when records or errors wait to be collected. */

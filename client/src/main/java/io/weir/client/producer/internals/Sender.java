@@ -7,6 +7,7 @@ import io.weir.client.common.Node;
 import io.weir.client.common.errors.ApiException;
 import io.weir.client.common.errors.TimeoutException;
 import io.weir.client.common.errors.WeirException;
+import io.weir.client.common.network.BrokerStreams;
 import io.weir.client.common.network.ChannelPool;
 import io.weir.client.common.network.Cluster;
 import io.weir.client.common.network.Metadata;
@@ -86,7 +87,7 @@ public final class Sender implements Runnable {
   private final AtomicBoolean wakeupQueued = new AtomicBoolean();
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
   private final Map<Integer, Integer> inFlightByNode = new HashMap<>();
-  private final Map<Integer, RequestStream<ProduceRequest, ProduceResponse>> streams = new HashMap<>(); // by broker
+  private final BrokerStreams<ProduceRequest, ProduceResponse> streams;
   private volatile boolean running = true; // cleared by initiateClose
   private volatile boolean forceClose; // set by forceClose
   private long producerId = -1;
@@ -99,6 +100,7 @@ public final class Sender implements Runnable {
     this.metadata = metadata;
     this.channels = channels;
     this.settings = settings;
+    this.streams = new BrokerStreams<>(channels, ProduceServiceGrpc.getProduceStreamMethod());
   }
 
   /** Wakes the sender from its wait, e.g. after an append filled a batch. */
@@ -160,7 +162,7 @@ public final class Sender implements Runnable {
 
   void runOnce() {
     long now = System.currentTimeMillis();
-    streams.values().forEach(st -> st.expireIfLate(now));
+    streams.expireLate(now);
     metadata.maybeRefresh(now);
     if (settings.idempotence() && (producerId < 0 || producerIdResetNeeded)) {
       maybeInitProducerId(now);
@@ -348,13 +350,8 @@ public final class Sender implements Runnable {
       events.offer(() -> onFailure(nodeId, batches, new WeirException("broker " + nodeId + " is not in the metadata")));
       return;
     }
-    RequestStream<ProduceRequest, ProduceResponse> stream = streams.get(nodeId);
     try {
-      if (stream == null || !stream.usable()) {
-        stream = new RequestStream<>(channels.channel(node.host(), node.port()), ProduceServiceGrpc.getProduceStreamMethod());
-        streams.put(nodeId, stream);
-      }
-      stream.send(
+      streams.to(node).send(
           request.build(),
           System.currentTimeMillis() + settings.requestTimeoutMs(),
           new RequestStream.Handler<>() {
