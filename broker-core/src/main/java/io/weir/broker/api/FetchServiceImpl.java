@@ -10,6 +10,8 @@ import io.weir.broker.replica.FetchPartitionResult;
 import io.weir.broker.replica.ReadResult;
 import io.weir.broker.replica.ReplicaManager;
 import io.weir.common.TopicPartition;
+import io.weir.common.record.MemoryRecords;
+import io.weir.common.record.RecordBatch;
 import io.weir.proto.v1.EpochEndOffset;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
@@ -28,9 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fetch for consumers and followers, as one call per fetch or as a stream of fetches (one at a
- * time). A waiting fetch holds no thread: the response is sent by whichever thread completes it (an
- * append, a high-watermark move, or the purgatory timer).
+ * Fetch for consumers and followers, as one call per fetch or as a stream of fetches handled one
+ * after another ({@link FetchStreamSession}). A waiting fetch holds no thread: the response is sent
+ * by whichever thread completes it (an append, a high-watermark move, or the purgatory timer).
  */
 public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBase {
   private static final Logger log = LoggerFactory.getLogger(FetchServiceImpl.class);
@@ -48,13 +50,16 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
 
   @Override
   public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
-    handle(request, UnaryAnswer.to(observer), observer::onError);
+    handle(request, null, UnaryAnswer.to(observer), observer::onError);
   }
 
-  /** One fetch at a time per stream: a fetch may wait long, and the client sends no more. */
   @Override
   public StreamObserver<FetchRequest> fetchStream(StreamObserver<FetchResponse> responses) {
-    return new InOrderStream<>((ServerCallStreamObserver<FetchResponse>) responses, 1, this::handle, streams);
+    return new InOrderStream<>(
+        (ServerCallStreamObserver<FetchResponse>) responses,
+        FetchStreamSession.READ_AHEAD,
+        new FetchStreamSession(this::handle),
+        streams);
   }
 
   /**
@@ -65,21 +70,30 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     streams.endAll();
   }
 
+  /**
+   * @param nextOffsets where a stream's previous answers ended, by partition, for {@code
+   *     continue_previous}, and updated with this answer's ends; null for a unary fetch
+   */
   private void handle(
-      FetchRequest request, Consumer<FetchResponse> answer, Consumer<Throwable> fail) {
+      FetchRequest request,
+      Map<TopicPartition, Long> nextOffsets,
+      Consumer<FetchResponse> answer,
+      Consumer<Throwable> fail) {
     List<FetchPartition> partitions = new ArrayList<>();
     List<FetchResponse.TopicData> invalid = new ArrayList<>();
     for (FetchRequest.TopicData topic : request.getTopicsList()) {
       for (FetchRequest.PartitionData pd : topic.getPartitionsList()) {
         try {
-          if (pd.getPartitionMaxBytes() < 0 || pd.getFetchOffset() < 0) {
+          TopicPartition tp = new TopicPartition(topic.getName(), pd.getPartition());
+          long offset = pd.getContinuePrevious() ? continued(tp, nextOffsets) : pd.getFetchOffset();
+          if (pd.getPartitionMaxBytes() < 0 || offset < 0) {
             throw new IllegalArgumentException(
                 "fetch offset and partition_max_bytes must not be negative");
           }
           partitions.add(
               new FetchPartition(
-                  new TopicPartition(topic.getName(), pd.getPartition()),
-                  pd.getFetchOffset(),
+                  tp,
+                  offset,
                   pd.getCurrentLeaderEpoch(),
                   pd.getLastFetchedEpoch(),
                   pd.getPartitionMaxBytes()));
@@ -117,7 +131,7 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
             List<ByteBuffer> leased = new ArrayList<>();
             try {
               // Sending copies the answer into the transport's buffers before it returns.
-              answer.accept(toResponse(results, invalid, leased));
+              answer.accept(toResponse(results, partitions, invalid, leased, nextOffsets));
             } finally {
               leased.forEach(buffers::release);
             }
@@ -128,11 +142,29 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     }
   }
 
-  /** The answer; the pooled buffers its records were read into are added to {@code leased}. */
+  private static long continued(TopicPartition tp, Map<TopicPartition, Long> nextOffsets) {
+    if (nextOffsets == null) {
+      throw new IllegalArgumentException("continue_previous is valid only on a FetchStream");
+    }
+    Long next = nextOffsets.get(tp);
+    if (next == null) {
+      throw new IllegalArgumentException(
+          "continue_previous: this stream has not fetched " + tp + " before");
+    }
+    return next;
+  }
+
+  /**
+   * The answer to {@code fetched} (results in the same order); the pooled buffers its records were
+   * read into are added to {@code leased}, and where each partition's answer ended to {@code
+   * nextOffsets} unless null.
+   */
   private FetchResponse toResponse(
       List<FetchPartitionResult> results,
+      List<FetchPartition> fetched,
       List<FetchResponse.TopicData> invalid,
-      List<ByteBuffer> leased) {
+      List<ByteBuffer> leased,
+      Map<TopicPartition, Long> nextOffsets) {
     IntFunction<ByteBuffer> lease =
         size -> {
           ByteBuffer b = buffers.acquire(size);
@@ -140,10 +172,15 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
           return b;
         };
     Map<String, FetchResponse.TopicData.Builder> topics = new LinkedHashMap<>();
-    for (FetchPartitionResult r : results) {
+    for (int i = 0; i < results.size(); i++) {
+      FetchPartitionResult r = results.get(i);
+      FetchResponse.PartitionData pd = toProto(r, fetched.get(i).fetchOffset(), lease);
+      if (nextOffsets != null) {
+        nextOffsets.put(r.tp(), endOffset(pd));
+      }
       topics
           .computeIfAbsent(r.tp().topic(), t -> FetchResponse.TopicData.newBuilder().setName(t))
-          .addPartitions(toProto(r, lease));
+          .addPartitions(pd);
     }
     FetchResponse.Builder out = FetchResponse.newBuilder();
     topics.values().forEach(out::addTopics);
@@ -151,17 +188,27 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     return out.build();
   }
 
+  /** Where the next fetch after this answer starts: after its last batch, or where it started. */
+  private static long endOffset(FetchResponse.PartitionData pd) {
+    long end = pd.getFetchOffset();
+    for (RecordBatch batch : MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer())) {
+      end = batch.nextOffset();
+    }
+    return end;
+  }
+
   /** The wire form of one partition's result; reads the log slice once into the message. */
-  public static FetchResponse.PartitionData toProto(FetchPartitionResult r) {
-    return toProto(r, ByteBuffer::allocate);
+  public static FetchResponse.PartitionData toProto(FetchPartitionResult r, long fetchOffset) {
+    return toProto(r, fetchOffset, ByteBuffer::allocate);
   }
 
   private static FetchResponse.PartitionData toProto(
-      FetchPartitionResult r, IntFunction<ByteBuffer> buffers) {
+      FetchPartitionResult r, long fetchOffset, IntFunction<ByteBuffer> buffers) {
     ReadResult read = r.read();
     FetchResponse.PartitionData.Builder pd =
         FetchResponse.PartitionData.newBuilder()
             .setPartition(r.tp().partition())
+            .setFetchOffset(fetchOffset)
             .setErrorCode(read.error())
             .setErrorMessage(read.message())
             .setHighWatermark(read.highWatermark())

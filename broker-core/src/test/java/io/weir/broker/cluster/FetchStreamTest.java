@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.stub.StreamObserver;
 import io.weir.broker.BrokerServer;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** FetchService.FetchStream on a real broker: one fetch at a time, answers in order, ended by a drain. */
+/**
+ * FetchService.FetchStream on a real broker: fetches handled one at a time, answers in order, a
+ * fetch continuing where the stream's last answer ended, ended by a drain.
+ */
 class FetchStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String TOPIC = "streamed";
@@ -66,7 +70,7 @@ class FetchStreamTest {
     StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
     StreamObserver<FetchRequest> requests = open(answers);
     // The first waits at the log end until its max wait; the second could be answered at once,
-    // but the broker reads it only after the first is answered.
+    // but the broker handles it only after the first is answered.
     requests.onNext(fetch(1, 300));
     requests.onNext(fetch(0, 0));
     await().atMost(WAIT).until(() -> answers.received.size() == 2);
@@ -75,6 +79,60 @@ class FetchStreamTest {
 
     requests.onCompleted();
     assertNull(answers.ended.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join());
+  }
+
+  /** A fetch that continues the partition from where this stream's previous answer for it ended. */
+  private static FetchRequest continued() {
+    FetchRequest r = fetch(0, 0);
+    return r.toBuilder()
+        .setMaxBytes(1)
+        .setTopics(0, r.getTopics(0).toBuilder()
+            .setPartitions(0, r.getTopics(0).getPartitions(0).toBuilder()
+                .setFetchOffset(0) // ignored
+                .setContinuePrevious(true)
+                .setPartitionMaxBytes(1))) // at least one whole batch is returned
+        .build();
+  }
+
+  @Test
+  void pipelinedContinuedFetchesEachStartWhereTheStreamsLastAnswerEnded() {
+    assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch("b", "c")).getErrorCode());
+    assertEquals(ErrorCode.NONE, cluster.produce(1, TOPIC, 0, -1, batch("d")).getErrorCode());
+    StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
+    StreamObserver<FetchRequest> requests = open(answers);
+    // All sent before any answer: the client cannot know where each will start.
+    requests.onNext(ConsumerFetches.request(TOPIC, 0, 0, 0, 1, 1, ""));
+    for (int i = 0; i < 4; i++) {
+      requests.onNext(continued());
+    }
+    await().atMost(WAIT).until(() -> answers.received.size() == 5);
+    assertEquals(List.of("a"), values(answers, 0));
+    assertEquals(List.of("b", "c"), values(answers, 1));
+    assertEquals(List.of("d"), values(answers, 2));
+    assertEquals(List.of(), values(answers, 3), "at the log end");
+    assertEquals(List.of(), values(answers, 4), "an empty answer leaves the next fetch where it was");
+    List<Long> fetchOffsets = answers.received.stream()
+        .map(r -> r.getTopics(0).getPartitions(0).getFetchOffset()).toList();
+    assertEquals(List.of(0L, 1L, 3L, 4L, 4L), fetchOffsets);
+    requests.onCompleted();
+  }
+
+  @Test
+  void continuingAPartitionTheStreamHasNotFetchedIsAnInvalidRequest() {
+    StreamRecorder<FetchResponse> answers = new StreamRecorder<>();
+    StreamObserver<FetchRequest> requests = open(answers);
+    requests.onNext(continued());
+    requests.onNext(fetch(0, 0));
+    await().atMost(WAIT).until(() -> answers.received.size() == 2);
+    FetchResponse.PartitionData refused = answers.received.get(0).getTopics(0).getPartitions(0);
+    assertEquals(ErrorCode.INVALID_REQUEST, refused.getErrorCode());
+    assertTrue(refused.getErrorMessage().contains("has not fetched"), refused.getErrorMessage());
+    assertEquals(List.of("a"), values(answers, 1), "the stream goes on");
+    requests.onCompleted();
+
+    FetchResponse unary = FetchServiceGrpc.newBlockingStub(cluster.channel(1)).fetch(continued());
+    assertEquals(ErrorCode.INVALID_REQUEST, unary.getTopics(0).getPartitions(0).getErrorCode());
+    assertTrue(unary.getTopics(0).getPartitions(0).getErrorMessage().contains("only on a FetchStream"));
   }
 
   @Test

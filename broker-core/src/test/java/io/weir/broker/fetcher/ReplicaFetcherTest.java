@@ -76,7 +76,7 @@ class ReplicaFetcherTest {
           } else if (read.error() == ErrorCode.NONE) {
             leader.updateFollowerFetchState(request.getReplicaId(), pd.getFetchOffset(), read.leaderEndOffset());
           }
-          topic.addPartitions(FetchServiceImpl.toProto(new FetchPartitionResult(TP, read, -1)));
+          topic.addPartitions(FetchServiceImpl.toProto(new FetchPartitionResult(TP, read, -1), pd.getFetchOffset()));
         }
         return CompletableFuture.completedFuture(FetchResponse.newBuilder().addTopics(topic).build());
       }
