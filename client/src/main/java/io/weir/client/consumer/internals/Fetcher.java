@@ -30,18 +30,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends at most one fetch at a time to each broker (the leader, or the preferred read replica the
- * leader named for {@code client.rack}), on one FetchStream per broker, and buffers the answers,
- * so the next fetch is already on the wire while the application processes the last poll.
+ * Fetches from each broker (the leader, or the preferred read replica the leader named for {@code
+ * client.rack}) on one FetchStream per broker, at most two fetches at a time, and buffers the
+ * answers, so the next fetch is already on the wire while the application processes the last poll.
  *
- * <p>A partition with one answer buffered is fetched again from that answer's end: the broker reads
- * and sends the next chunk while the application decodes this one, instead of after it (Kafka's
- * consumer waits until the buffer is drained). At most two answers per partition are buffered, each
- * bounded by {@code max.partition.fetch.bytes}; a seek, pause or reassignment discards both, as the
- * position no longer matches their fetch offsets.
+ * <p>A partition is fetched ahead of the application, up to two answers buffered or in flight,
+ * each bounded by {@code max.partition.fetch.bytes}: with one answer buffered, from that answer's
+ * end; with one in flight while the log holds more than the last answer carried, as a continuation
+ * of it on the same stream (the broker knows where it ends). The broker then reads and sends the
+ * next chunk while the client still takes in the last, instead of after it (Kafka's consumer waits
+ * until its buffer is drained). A seek, pause or reassignment discards both, as the position no
+ * longer matches their fetch offsets.
  *
  * <p>Threads: the application thread calls everything; gRPC callbacks only add to {@link
- * #completed}, clear {@link #pendingNodes} and signal {@link #signal}.
+ * #completed}, remove from {@link #inFlight} and signal {@link #signal}.
  */
 public final class Fetcher<K, V> {
   private static final Logger log = LoggerFactory.getLogger(Fetcher.class);
@@ -55,8 +57,35 @@ public final class Fetcher<K, V> {
   private final Deserializer<K> keyDeserializer;
   private final Deserializer<V> valueDeserializer;
   private final Settings settings;
+  /** Fetches on the wire to one broker: the one being answered and the next. */
+  private static final int MAX_IN_FLIGHT_PER_BROKER = 2;
+  /** Answers per partition buffered or in flight. */
+  private static final int MAX_AHEAD_PER_PARTITION = 2;
+
+  /** In a fetch's partitions: continue from where the stream's previous answer ended. */
+  private static final long CONTINUE = -1;
+
+  /** A fetch on the wire; equal only to itself, as two may carry the same partitions. */
+  private static final class InFlight {
+    final int node;
+    final RequestStream<FetchRequest, FetchResponse> stream;
+    final Set<TopicPartition> partitions;
+
+    InFlight(int node, RequestStream<FetchRequest, FetchResponse> stream, Set<TopicPartition> partitions) {
+      this.node = node;
+      this.stream = stream;
+      this.partitions = partitions;
+    }
+  }
+
   private final ConcurrentLinkedQueue<CompletedFetch> completed = new ConcurrentLinkedQueue<>(); // gRPC -> app thread
-  private final Set<Integer> pendingNodes = ConcurrentHashMap.newKeySet(); // app adds, gRPC removes
+  private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet(); // app adds, gRPC removes
+  /**
+   * Partitions whose last answer was taken and left more to read: only these are continued, so a
+   * partition at the log end keeps one fetch waiting, and after a seek the chain of continued
+   * fetches stops at the first answer the new position discards. Application thread.
+   */
+  private final Set<TopicPartition> continuable = new HashSet<>();
   private final Map<Integer, Long> nodeBackoffUntil = new ConcurrentHashMap<>(); // gRPC writes, app reads
   private final Set<TopicPartition> replicaFailures = ConcurrentHashMap.newKeySet(); // gRPC adds, app drains
   private final Object signal = new Object(); // notified when a fetch completes or on wakeup
@@ -74,21 +103,30 @@ public final class Fetcher<K, V> {
     this.settings = settings;
   }
 
-  /** Sends a fetch to every broker that has fetchable partitions and no fetch outstanding. */
+  /**
+   * Sends a fetch to every broker that has partitions to fetch ahead and fewer than two fetches
+   * outstanding.
+   */
   public void sendFetches() {
     long now = System.currentTimeMillis();
     streams.expireLate(now);
     Cluster cluster = metadata.cluster();
+    // Fetches on the wire first, then answers: an answer is queued before its fetch leaves
+    // inFlight, so one arriving in between is counted twice, never missed.
+    Map<Integer, Integer> brokerLoad = new HashMap<>();
+    Map<TopicPartition, List<InFlight>> ahead = new HashMap<>();
+    for (InFlight f : inFlight) {
+      brokerLoad.merge(f.node, 1, Integer::sum);
+      f.partitions.forEach(tp -> ahead.computeIfAbsent(tp, k -> new ArrayList<>()).add(f));
+    }
     Map<TopicPartition, Long> buffered = bufferedEnds();
     Map<Node, Map<TopicPartition, Long>> byNode = new LinkedHashMap<>();
     for (TopicPartition tp : subscriptions.fetchablePartitions()) {
-      long offset = subscriptions.position(tp);
+      List<InFlight> fetching = ahead.getOrDefault(tp, List.of());
       Long bufferedEnd = buffered.get(tp);
-      if (bufferedEnd != null) {
-        if (bufferedEnd < 0) {
-          continue;
-        }
-        offset = bufferedEnd;
+      if ((bufferedEnd != null && bufferedEnd < 0)
+          || (bufferedEnd != null ? 1 : 0) + fetching.size() >= MAX_AHEAD_PER_PARTITION) {
+        continue;
       }
       Node node = null;
       int replica = subscriptions.preferredReadReplica(tp, now);
@@ -102,8 +140,17 @@ public final class Fetcher<K, V> {
         metadata.requestUpdate();
         continue;
       }
-      if (pendingNodes.contains(node.id()) || nodeBackoffUntil.getOrDefault(node.id(), 0L) > now) {
+      if (brokerLoad.getOrDefault(node.id(), 0) >= MAX_IN_FLIGHT_PER_BROKER
+          || nodeBackoffUntil.getOrDefault(node.id(), 0L) > now) {
         continue;
+      }
+      long offset;
+      if (fetching.isEmpty()) {
+        offset = bufferedEnd != null ? bufferedEnd : subscriptions.position(tp);
+      } else if (continuable.contains(tp) && fetching.get(0).stream == streams.to(node)) {
+        offset = CONTINUE;
+      } else {
+        continue; // wait for the outcome of its fetch
       }
       byNode.computeIfAbsent(node, n -> new LinkedHashMap<>()).put(tp, offset);
     }
@@ -134,8 +181,14 @@ public final class Fetcher<K, V> {
     return n;
   }
 
+  /** Fetches of the partition on the wire; for tests. */
+  int fetchesInFlight(TopicPartition tp) {
+    return (int) inFlight.stream().filter(f -> f.partitions.contains(tp)).count();
+  }
+
   private void send(Node node, Map<TopicPartition, Long> partitions, Cluster cluster) {
     long now = System.currentTimeMillis();
+    RequestStream<FetchRequest, FetchResponse> stream = streams.to(node);
     Map<String, FetchRequest.TopicData.Builder> topics = new LinkedHashMap<>();
     Set<TopicPartition> viaReplica = new HashSet<>();
     partitions.forEach((tp, offset) -> {
@@ -146,7 +199,8 @@ public final class Fetcher<K, V> {
       topics.computeIfAbsent(tp.topic(), t -> FetchRequest.TopicData.newBuilder().setName(t))
           .addPartitions(FetchRequest.PartitionData.newBuilder()
               .setPartition(tp.partition())
-              .setFetchOffset(offset)
+              .setFetchOffset(Math.max(offset, 0))
+              .setContinuePrevious(offset == CONTINUE)
               .setCurrentLeaderEpoch(info == null ? -1 : info.leaderEpoch())
               .setLastFetchedEpoch(-1)
               .setLogStartOffset(-1)
@@ -160,8 +214,9 @@ public final class Fetcher<K, V> {
         .setMaxBytes(settings.maxBytes())
         .setRackId(settings.rack());
     topics.values().forEach(request::addTopics);
-    pendingNodes.add(node.id());
-    streams.to(node).send(
+    InFlight fetch = new InFlight(node.id(), stream, partitions.keySet());
+    inFlight.add(fetch);
+    stream.send(
         request.build(),
         now + settings.requestTimeoutMs() + settings.maxWaitMs(),
         new RequestStream.Handler<>() {
@@ -170,9 +225,8 @@ public final class Fetcher<K, V> {
             for (FetchResponse.TopicData t : r.getTopicsList()) {
               for (FetchResponse.PartitionData p : t.getPartitionsList()) {
                 TopicPartition tp = new TopicPartition(t.getName(), p.getPartition());
-                Long offset = partitions.get(tp);
-                if (offset != null) {
-                  completed.add(new CompletedFetch(tp, offset, node.id(), viaReplica.contains(tp), p));
+                if (partitions.containsKey(tp)) {
+                  completed.add(new CompletedFetch(tp, p.getFetchOffset(), node.id(), viaReplica.contains(tp), p));
                 }
               }
             }
@@ -191,7 +245,7 @@ public final class Fetcher<K, V> {
           }
 
           private void done() {
-            pendingNodes.remove(node.id());
+            inFlight.remove(fetch);
             synchronized (signal) {
               signal.notifyAll();
             }
@@ -249,12 +303,17 @@ public final class Fetcher<K, V> {
           if (cf == null) {
             break;
           }
+          continuable.remove(cf.tp);
           nextInLine = initialize(cf);
+          if (nextInLine != null && cf.data.getHighWatermark() > cf.endOffset) {
+            continuable.add(cf.tp);
+          }
           continue;
         }
         if (!subscriptions.isFetchable(nextInLine.tp)
             || subscriptions.position(nextInLine.tp) != nextInLine.nextFetchOffset()) {
           nextInLine.drain(); // paused, reassigned or seeked since the fetch
+          continuable.remove(nextInLine.tp);
           continue;
         }
         List<ConsumerRecord<K, V>> records =

@@ -58,17 +58,23 @@ class FetcherPrefetchTest {
     cluster.close();
   }
 
+  private Metadata metadata;
+
   @BeforeEach
   void setUp() {
     channels = new ChannelPool(64 << 20);
-    Metadata metadata = new Metadata(List.of(cluster.bootstrapServers()), channels, 300_000, 30_000, 100);
+    metadata = new Metadata(List.of(cluster.bootstrapServers()), channels, 300_000, 30_000, 100);
     metadata.refresh(java.util.Set.of(TOPIC), System.currentTimeMillis() + 15_000);
     subscriptions = new SubscriptionState(OffsetResetStrategy.EARLIEST);
     subscriptions.assign(List.of(TP));
     subscriptions.seek(TP, 0);
-    fetcher = new Fetcher<>(metadata, channels, subscriptions, new StringDeserializer(), new StringDeserializer(),
-        new Fetcher.Settings(1, 100, 50 << 20, PARTITION_MAX_BYTES, "", 30_000, 100, 300_000, true));
+    fetcher = fetcher(100);
     assertTrue(metadata.cluster().leaderFor(TP).isPresent());
+  }
+
+  private Fetcher<String, String> fetcher(int maxWaitMs) {
+    return new Fetcher<>(metadata, channels, subscriptions, new StringDeserializer(), new StringDeserializer(),
+        new Fetcher.Settings(1, maxWaitMs, 50 << 20, PARTITION_MAX_BYTES, "", 30_000, 100, 300_000, true));
   }
 
   @AfterEach
@@ -115,6 +121,41 @@ class FetcherPrefetchTest {
       assertEquals("v" + i, read.get(i).value());
     }
     assertEquals(RECORDS, subscriptions.position(TP));
+  }
+
+  @Test
+  void aPartitionWithMoreToReadIsContinuedWhileItsFetchIsStillOnTheWire() {
+    // Every fetch waits its whole max wait (min bytes is never reached): answers arrive one by
+    // one, far apart, while the test reads.
+    int maxWaitMs = 1_500;
+    fetcher = new Fetcher<>(metadata, channels, subscriptions, new StringDeserializer(), new StringDeserializer(),
+        new Fetcher.Settings(50 << 20, maxWaitMs, 50 << 20, PARTITION_MAX_BYTES, "", 30_000, 100, 300_000, true));
+    List<ConsumerRecord<String, String>> read = new ArrayList<>();
+
+    fetcher.sendFetches(); // A, from 0
+    fetcher.sendFetches();
+    assertEquals(1, fetcher.fetchesInFlight(TP), "a fetch whose answer is not known yet is not continued");
+    fetchUntilBuffered(1);
+    read.addAll(fetcher.collectFetch(1).get(TP)); // A is taken: it left more to read
+    fetcher.sendFetches(); // B, from A's end, which the fetcher knows
+    assertEquals(1, fetcher.fetchesInFlight(TP));
+    read.addAll(fetcher.collectFetch(RECORDS).get(TP)); // the rest of A; B waits at the broker
+    long endOfA = subscriptions.position(TP);
+    fetcher.sendFetches(); // C, continuing B: only the broker knows where B ends
+    assertEquals(2, fetcher.fetchesInFlight(TP), "B still waits at the broker");
+
+    fetchUntilBuffered(1);
+    read.addAll(fetcher.collectFetch(RECORDS).get(TP)); // B
+    long endOfB = subscriptions.position(TP);
+    assertTrue(endOfB > endOfA);
+    Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> fetcher.bufferedFetches(TP) == 1);
+    read.addAll(fetcher.collectFetch(RECORDS).get(TP)); // C
+    assertTrue(subscriptions.position(TP) > endOfB, "C started where B ended, so its records were taken");
+    assertEquals(subscriptions.position(TP), read.size());
+    for (int i = 0; i < read.size(); i++) {
+      assertEquals(i, read.get(i).offset(), "in order, no gap, no duplicate across continued answers");
+      assertEquals("v" + i, read.get(i).value());
+    }
   }
 
   @Test
