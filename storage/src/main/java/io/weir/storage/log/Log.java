@@ -538,9 +538,32 @@ public final class Log implements Closeable {
    * retention.bytes}. The active segment is never deleted. The log start offset moves to the first
    * remaining segment; offsets never change.
    *
+   * <p>The segments leave the log under its lock, but their files are deleted after it is released:
+   * unlinking a large file whose pages are still cached can take the kernel hundreds of
+   * milliseconds, and appends must not wait for that. A reader still holding a slice of one sees its
+   * channel closed, as when retention raced its read.
+   *
    * @return the number of segments deleted
    */
   public int deleteOldSegments() {
+    List<LogSegment> removed = removeOldSegments();
+    for (LogSegment s : removed) {
+      try {
+        s.delete();
+      } catch (IOException e) {
+        lock.lock();
+        try {
+          throw markOffline("deleteOldSegments", e);
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+    return removed.size();
+  }
+
+  /** Takes the segments retention removes out of the log; their files stay for the caller. */
+  private List<LogSegment> removeOldSegments() {
     return underLock(
         "deleteOldSegments",
         () -> {
@@ -567,17 +590,17 @@ public final class Log implements Closeable {
             deletable++;
           }
           if (deletable == 0) {
-            return 0;
+            return List.of();
           }
-          for (LogSegment s : all.subList(0, deletable)) {
+          List<LogSegment> removed = all.subList(0, deletable);
+          for (LogSegment s : removed) {
             segments.remove(s.baseOffset);
-            s.delete();
           }
           long firstBase = segments.firstKey();
           if (firstBase > logStartOffset) {
             setLogStartOffset(firstBase);
           }
-          return deletable;
+          return removed;
         });
   }
 
