@@ -147,7 +147,7 @@ public final class LogManager implements Closeable {
     }
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
+        Files.deleteIfExists(p); // retention may be deleting a removed segment's files meanwhile
       }
     } catch (IOException e) {
       throw new LogStorageException(dir, "delete", e);
