@@ -40,6 +40,17 @@ public final class BrokerStats {
     }
   }
 
+  /**
+   * Drops the topic's series: this broker holds none of its partitions any more (deleted or moved
+   * away), and a series per topic ever seen would grow without bound.
+   */
+  public void removeTopic(String topic) {
+    bytesIn.remove(topic);
+    messagesIn.remove(topic);
+    bytesOut.remove(topic);
+    replicationBytesOut.remove(topic);
+  }
+
   /** The committed ISR of a partition led here went from {@code oldSize} to {@code newSize} members. */
   public void recordIsrChange(int oldSize, int newSize) {
     if (newSize < oldSize) {

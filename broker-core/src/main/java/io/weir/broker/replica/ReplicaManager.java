@@ -204,6 +204,9 @@ public final class ReplicaManager {
   private void stopReplica(TopicPartition tp) {
     fetcherManager.removePartition(tp);
     partitions.remove(tp);
+    if (partitions.keySet().stream().noneMatch(p -> p.topic().equals(tp.topic()))) {
+      stats.removeTopic(tp.topic());
+    }
     try {
       logManager.deleteLog(tp);
     } catch (LogStorageException e) {

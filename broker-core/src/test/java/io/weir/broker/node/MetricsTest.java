@@ -3,10 +3,13 @@ package io.weir.broker.node;
 import static io.weir.broker.TestRecords.batch;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.weir.metadata.image.PartitionRegistration;
+import io.weir.proto.v1.AdminServiceGrpc;
+import io.weir.proto.v1.DeleteTopicsRequest;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FindCoordinatorRequest;
 import io.weir.proto.v1.FindCoordinatorResponse;
@@ -14,6 +17,7 @@ import io.weir.proto.v1.GroupServiceGrpc;
 import io.weir.proto.v1.OffsetCommitRequest;
 import io.weir.proto.v1.OffsetCommitResponse;
 import io.weir.proto.v1.ProduceResponse;
+import io.weir.proto.v1.TopicError;
 import io.weir.proto.v1.TopicPartitionOffset;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,6 +109,26 @@ class MetricsTest {
     assertEquals(0, controller.sum("weir_controller_offline_partitions"));
     assertTrue(controller.sum("weir_grpc_requests_total", Map.of("method", "weir.v1.ControllerService/BrokerHeartbeat"))
         > 0, "the controller listener is measured too");
+  }
+
+  @Test
+  void aDeletedTopicsSeriesLeaveTheEndpoint() {
+    cluster = NodeCluster.combined(dir, 1, Map.of("min.insync.replicas", "1"));
+    cluster.createTopic("gone", 1, 1, Map.of());
+    cluster.createTopic("kept", 1, 1, Map.of());
+    produce(1, "gone", 0, "a");
+    produce(1, "kept", 0, "b");
+    assertTrue(scrape(1).has("weir_topic_bytes_in_total", Map.of("topic", "gone")));
+
+    TopicError deleted = cluster.withChannel(1, AdminServiceGrpc::newBlockingStub)
+        .deleteTopics(DeleteTopicsRequest.newBuilder().addNames("gone").build()).getTopics(0);
+    assertEquals(ErrorCode.NONE, deleted.getErrorCode(), deleted.getErrorMessage());
+
+    await("the deleted topic's series are dropped").atMost(NodeCluster.WAIT)
+        .until(() -> !scrape(1).has("weir_topic_bytes_in_total", Map.of("topic", "gone")));
+    MetricsScrape after = scrape(1);
+    assertFalse(after.has("weir_topic_messages_in_total", Map.of("topic", "gone")));
+    assertEquals(1, after.sum("weir_topic_messages_in_total", Map.of("topic", "kept")), "other topics keep theirs");
   }
 
   @Test
