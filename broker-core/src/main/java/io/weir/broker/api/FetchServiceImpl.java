@@ -10,6 +10,7 @@ import io.weir.broker.replica.FetchPartitionResult;
 import io.weir.broker.replica.ReadResult;
 import io.weir.broker.replica.ReplicaManager;
 import io.weir.common.TopicPartition;
+import io.weir.common.record.CorruptRecordException;
 import io.weir.common.record.MemoryRecords;
 import io.weir.common.record.RecordBatch;
 import io.weir.proto.v1.EpochEndOffset;
@@ -188,11 +189,18 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
     return out.build();
   }
 
-  /** Where the next fetch after this answer starts: after its last batch, or where it started. */
+  /**
+   * Where the next fetch after this answer starts: after its last batch, or where it started (no
+   * records, or a batch header that cannot be right: the client meets it when it decodes them).
+   */
   private static long endOffset(FetchResponse.PartitionData pd) {
     long end = pd.getFetchOffset();
-    for (RecordBatch batch : MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer())) {
-      end = batch.nextOffset();
+    try {
+      for (RecordBatch batch : MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer())) {
+        end = batch.nextOffset();
+      }
+    } catch (CorruptRecordException e) {
+      return pd.getFetchOffset();
     }
     return end;
   }
