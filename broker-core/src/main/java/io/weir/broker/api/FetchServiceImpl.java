@@ -12,7 +12,6 @@ import io.weir.broker.replica.ReplicaManager;
 import io.weir.common.TopicPartition;
 import io.weir.common.record.CorruptRecordException;
 import io.weir.common.record.MemoryRecords;
-import io.weir.common.record.RecordBatch;
 import io.weir.proto.v1.EpochEndOffset;
 import io.weir.proto.v1.ErrorCode;
 import io.weir.proto.v1.FetchRequest;
@@ -194,15 +193,12 @@ public final class FetchServiceImpl extends FetchServiceGrpc.FetchServiceImplBas
    * records, or a batch header that cannot be right: the client meets it when it decodes them).
    */
   private static long endOffset(FetchResponse.PartitionData pd) {
-    long end = pd.getFetchOffset();
     try {
-      for (RecordBatch batch : MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer())) {
-        end = batch.nextOffset();
-      }
+      long end = MemoryRecords.readableRecords(pd.getRecords().asReadOnlyByteBuffer()).nextOffset();
+      return end < 0 ? pd.getFetchOffset() : end;
     } catch (CorruptRecordException e) {
       return pd.getFetchOffset();
     }
-    return end;
   }
 
   /** The wire form of one partition's result; reads the log slice once into the message. */

@@ -31,6 +31,20 @@ public final class MemoryRecords implements Iterable<RecordBatch> {
     return buffer.duplicate();
   }
 
+  /**
+   * The offset after the last complete batch (where a fetch following these records starts), or
+   * -1 without a complete batch.
+   *
+   * @throws CorruptRecordException on a batch length that cannot be right
+   */
+  public long nextOffset() {
+    long next = -1;
+    for (RecordBatch batch : this) {
+      next = batch.nextOffset();
+    }
+    return next;
+  }
+
   /** Bytes of the complete batches at the front; a trailing partial batch is not counted. */
   public int validBytes() {
     int bytes = 0;

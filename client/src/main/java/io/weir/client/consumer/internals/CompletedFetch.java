@@ -48,15 +48,11 @@ final class CompletedFetch {
   }
 
   private static long endOffset(FetchResponse.PartitionData data) {
-    long end = -1;
     try {
-      for (RecordBatch batch : MemoryRecords.readableRecords(data.getRecords().asReadOnlyByteBuffer())) {
-        end = batch.nextOffset();
-      }
+      return MemoryRecords.readableRecords(data.getRecords().asReadOnlyByteBuffer()).nextOffset();
     } catch (CorruptRecordException e) {
       return -1; // reported when the application reaches it
     }
-    return end;
   }
 
   long nextFetchOffset() {
