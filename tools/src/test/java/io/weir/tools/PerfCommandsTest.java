@@ -100,6 +100,16 @@ class PerfCommandsTest {
   }
 
   @Test
+  void everyRecordGetsFreshRandomLettersAsInKafkasTool() {
+    ok("topic", "create", "letters", "-p", "1");
+    ok("perf", "produce", "--topic", "letters", "--num-records", "20", "--record-size", "30", "--throughput", "-1");
+    List<String> values = ok("consume", "letters", "--from-beginning", "-n", "20").lines();
+    assertEquals(20, values.size());
+    values.forEach(v -> assertTrue(v.matches("[A-Z]{30}"), v));
+    assertEquals(20, new java.util.HashSet<>(values).size(), "a payload drawn once would repeat: " + values);
+  }
+
+  @Test
   void monotonicPayloadsAreTheSequenceNumbers() {
     ok("topic", "create", "counted", "-p", "1");
     Run produced = ok("perf", "produce", "--topic", "counted", "--num-records", "50", "--payload-monotonic",

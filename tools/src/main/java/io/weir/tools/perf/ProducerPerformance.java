@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ final class ProducerPerformance extends PerfTool {
 
   static final class Payload {
     @Option(names = "--record-size", paramLabel = "BYTES",
-        description = "Each record's value: BYTES random letters, generated once.")
+        description = "Each record's value: BYTES random letters, drawn anew for every record as Kafka's tool does.")
     Integer recordSize;
     @Option(names = "--payload-monotonic", description = "Each record's value: its sequence number (0, 1, 2, ...).")
     boolean monotonic;
@@ -64,7 +65,10 @@ final class ProducerPerformance extends PerfTool {
       throw new IllegalArgumentException("--reporting-interval must be positive: " + reportingIntervalMs);
     }
     Map<String, Object> props = client.properties(Map.of("client.id", "perf-producer-client"), producerConfig, producerProps);
-    byte[] fixed = payload.recordSize == null ? null : randomLetters(payload.recordSize, new Random(0));
+    // As Kafka's tool: one buffer, refilled with random letters before every send (send() copies it
+    // into the batch), so both tools spend the same CPU per record outside the client.
+    byte[] letters = payload.recordSize == null ? null : new byte[payload.recordSize];
+    SplittableRandom random = new SplittableRandom(0);
     ProducerStats stats;
     long sent = 0;
     try (WeirProducer<byte[], byte[]> producer = new WeirProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -72,7 +76,7 @@ final class ProducerPerformance extends PerfTool {
       stats = new ProducerStats(numRecords, reportingIntervalMs, monotonicMs(), out());
       Throttle throttle = new Throttle(throughput, System.nanoTime());
       while (sent < numRecords && stats.failed() == 0) {
-        byte[] value = fixed != null ? fixed : Long.toString(sent).getBytes(StandardCharsets.US_ASCII);
+        byte[] value = letters != null ? fillLetters(letters, random) : Long.toString(sent).getBytes(StandardCharsets.US_ASCII);
         long sendStartMs = monotonicMs();
         int size = value.length;
         producer.send(new ProducerRecord<>(topic, value), (metadata, e) -> {
@@ -103,6 +107,14 @@ final class ProducerPerformance extends PerfTool {
   static byte[] randomLetters(int size, Random random) {
     byte[] b = new byte[size];
     for (int i = 0; i < size; i++) {
+      b[i] = (byte) ('A' + random.nextInt(26));
+    }
+    return b;
+  }
+
+  /** Refills {@code b} with random upper-case letters, as Kafka's ProducerPerformance does per record. */
+  static byte[] fillLetters(byte[] b, SplittableRandom random) {
+    for (int i = 0; i < b.length; i++) {
       b[i] = (byte) ('A' + random.nextInt(26));
     }
     return b;
