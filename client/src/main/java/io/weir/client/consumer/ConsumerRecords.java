@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /** The records of one poll, grouped by partition, in offset order within each (Kafka's {@code ConsumerRecords}). */
@@ -43,9 +44,35 @@ public final class ConsumerRecords<K, V> implements Iterable<ConsumerRecord<K, V
     return records.keySet();
   }
 
+  /**
+   * Walks the lists in place. A stream's {@code flatMap(...).iterator()} would first copy each
+   * partition's list into a buffer of its own: work per record on the consumer's hottest loop.
+   */
   @Override
   public Iterator<ConsumerRecord<K, V>> iterator() {
-    return records.values().stream().flatMap(List::stream).iterator();
+    Iterator<List<ConsumerRecord<K, V>>> lists = records.values().iterator();
+    return new Iterator<>() {
+      private Iterator<ConsumerRecord<K, V>> current = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext()) {
+          if (!lists.hasNext()) {
+            return false;
+          }
+          current = lists.next().iterator();
+        }
+        return true;
+      }
+
+      @Override
+      public ConsumerRecord<K, V> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
   }
 
   public int count() {
