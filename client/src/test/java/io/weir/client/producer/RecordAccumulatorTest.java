@@ -104,10 +104,44 @@ class RecordAccumulatorTest {
     CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> result.set(append(acc, TP0, 900, 30_000)));
     Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !blocked.isDone());
     ProducerBatch batch = acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0);
-    acc.deallocate(batch);
+    acc.deallocate(batch, false);
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(blocked::isDone);
     assertFalse(blocked.isCompletedExceptionally());
     assertTrue(result.get().newBatch());
+  }
+
+  @Test
+  void aBufferGivenBackServesTheNextBatchWithinTheSameMemory() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    append(acc, TP1, 900, 100);
+    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), true);
+    assertEquals(1, acc.freeBuffers());
+    assertEquals(1000, acc.usedMemory());
+    assertTrue(append(acc, TP0, 900, 100).newBatch());
+    assertEquals(0, acc.freeBuffers(), "the new batch took the free buffer");
+    assertEquals(2000, acc.usedMemory());
+    assertThrows(TimeoutException.class, () -> append(acc, TP0, 900, 50), "buffer.memory still bounds the batches");
+  }
+
+  @Test
+  void aFreeBufferGivesItsMemoryToABatchOfAnotherSize() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), true);
+    assertEquals(1, acc.freeBuffers());
+    append(acc, TP1, 1500, 100); // a batch above batch.size needs more than the 1000 left unheld
+    assertEquals(0, acc.freeBuffers());
+    assertTrue(acc.usedMemory() > 1500);
+  }
+
+  @Test
+  void aBufferNotVouchedForIsNotReused() {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), false);
+    assertEquals(0, acc.freeBuffers());
+    assertEquals(0, acc.usedMemory());
   }
 
   @Test

@@ -46,6 +46,16 @@ public final class MemoryRecordsBuilder {
    */
   public MemoryRecordsBuilder(
       CompressionType compression, TimestampType timestampType, long baseOffset, int writeLimit) {
+    this(compression, timestampType, baseOffset, writeLimit, null);
+  }
+
+  /**
+   * As above, writing into {@code buffer} (from its start) when it is given and large enough for the
+   * header and {@code writeLimit} bytes of records: a producer reuses the buffers of acknowledged
+   * batches. The built records are a view of that buffer, so it must not be reused while they are.
+   */
+  public MemoryRecordsBuilder(
+      CompressionType compression, TimestampType timestampType, long baseOffset, int writeLimit, byte[] buffer) {
     if (baseOffset < 0) {
       throw new IllegalArgumentException("base offset must not be negative: " + baseOffset);
     }
@@ -53,9 +63,16 @@ public final class MemoryRecordsBuilder {
     this.timestampType = timestampType;
     this.baseOffset = baseOffset;
     this.writeLimit = writeLimit;
-    int initial = Math.max(Math.min(writeLimit, MAX_INITIAL_CAPACITY), 256);
-    this.body = new ByteBufferOutputStream(RecordBatch.HEADER_SIZE + initial);
+    int initial = initialCapacity(writeLimit);
+    this.body = buffer != null && buffer.length >= initial
+        ? new ByteBufferOutputStream(buffer)
+        : new ByteBufferOutputStream(initial);
     body.position(RecordBatch.HEADER_SIZE);
+  }
+
+  /** The capacity a builder with this write limit starts with: the size of a buffer worth reusing. */
+  public static int initialCapacity(int writeLimit) {
+    return RecordBatch.HEADER_SIZE + Math.max(Math.min(writeLimit, MAX_INITIAL_CAPACITY), 256);
   }
 
   /** Producer id, epoch and first sequence for idempotence, and the transactional flag. */
@@ -99,7 +116,7 @@ public final class MemoryRecordsBuilder {
 
   /** Appends at the next offset (the base offset for the first record); returns that offset. */
   public long append(long timestamp, byte[] key, byte[] value, List<Header> headers) {
-    return appendWithOffset(nextOffset(), timestamp, wrap(key), wrap(value), headers);
+    return appendWithOffset(nextOffset(), timestamp, key, value, headers);
   }
 
   /** Appends at the next offset; key and value are read from position to limit, not moved. */
@@ -107,9 +124,17 @@ public final class MemoryRecordsBuilder {
     return appendWithOffset(nextOffset(), timestamp, key, value, headers);
   }
 
+  // The byte[] and ByteBuffer forms differ only in how key and value are copied: a producer appends
+  // every record as arrays, and wrapping them would cost two objects a record.
+
   public long appendWithOffset(
       long offset, long timestamp, byte[] key, byte[] value, List<Header> headers) {
-    return appendWithOffset(offset, timestamp, wrap(key), wrap(value), headers);
+    List<Header> hs = headers == null ? List.of() : headers;
+    int p = startRecord(offset, timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length, hs);
+    byte[] dst = body.array();
+    p = writeField(key, dst, p);
+    p = writeField(value, dst, p);
+    return finishRecord(offset, timestamp, writeHeaders(hs, dst, p));
   }
 
   /**
@@ -118,6 +143,19 @@ public final class MemoryRecordsBuilder {
    */
   public long appendWithOffset(
       long offset, long timestamp, ByteBuffer key, ByteBuffer value, List<Header> headers) {
+    List<Header> hs = headers == null ? List.of() : headers;
+    int p = startRecord(offset, timestamp, key == null ? -1 : key.remaining(), value == null ? -1 : value.remaining(), hs);
+    byte[] dst = body.array();
+    p = writeField(key, dst, p);
+    p = writeField(value, dst, p);
+    return finishRecord(offset, timestamp, writeHeaders(hs, dst, p));
+  }
+
+  /**
+   * Checks the record's offset and timestamp, makes room for it and writes it up to the key;
+   * returns where the key goes.
+   */
+  private int startRecord(long offset, long timestamp, int keyLength, int valueLength, List<Header> headers) {
     checkOpen();
     if (offset < baseOffset || offset <= lastOffset) {
       throw new IllegalArgumentException(
@@ -131,53 +169,46 @@ public final class MemoryRecordsBuilder {
     if (timestamp < 0 && timestamp != RecordBatch.NO_TIMESTAMP) {
       throw new IllegalArgumentException("invalid negative timestamp " + timestamp);
     }
-    List<Header> hs = headers == null ? List.of() : headers;
-    if (numRecords == 0) {
-      baseTimestamp = timestamp;
-    }
+    long first = numRecords == 0 ? timestamp : baseTimestamp;
     int offsetDelta = (int) (offset - baseOffset);
-    long timestampDelta = timestamp - baseTimestamp;
-    int bodySize = recordBodySize(offsetDelta, timestampDelta, key, value, hs);
+    long timestampDelta = timestamp - first;
+    int bodySize = recordBodySize(offsetDelta, timestampDelta, keyLength, valueLength, headers);
     int size = ByteUtils.sizeOfVarint(bodySize) + bodySize;
     body.ensureRemaining(size);
-    body.position(
-        writeRecord(body.array(), body.position(), bodySize, offsetDelta, timestampDelta, key, value, hs));
+    baseTimestamp = first;
     uncompressedBytes += size;
+    byte[] dst = body.array();
+    int p = ByteUtils.writeVarint(bodySize, dst, body.position());
+    dst[p++] = 0; // attributes
+    p = ByteUtils.writeVarlong(timestampDelta, dst, p);
+    return ByteUtils.writeVarint(offsetDelta, dst, p);
+  }
+
+  private long finishRecord(long offset, long timestamp, int end) {
+    body.position(end);
     numRecords++;
     lastOffset = offset;
     maxTimestamp = Math.max(maxTimestamp, timestamp);
     return offset;
   }
 
-  private static int writeRecord(
-      byte[] dst,
-      int at,
-      int bodySize,
-      int offsetDelta,
-      long timestampDelta,
-      ByteBuffer key,
-      ByteBuffer value,
-      List<Header> headers) {
-    int p = ByteUtils.writeVarint(bodySize, dst, at);
-    dst[p++] = 0; // attributes
-    p = ByteUtils.writeVarlong(timestampDelta, dst, p);
-    p = ByteUtils.writeVarint(offsetDelta, dst, p);
-    p = writeField(key, dst, p);
-    p = writeField(value, dst, p);
-    p = ByteUtils.writeVarint(headers.size(), dst, p);
+  private static int writeHeaders(List<Header> headers, byte[] dst, int at) {
+    int p = ByteUtils.writeVarint(headers.size(), dst, at);
     for (Header h : headers) {
       p = ByteUtils.writeVarint(ByteUtils.utf8Length(h.key()), dst, p);
       p = ByteUtils.writeUtf8(h.key(), dst, p);
-      byte[] v = h.value();
-      if (v == null) {
-        p = ByteUtils.writeVarint(-1, dst, p);
-      } else {
-        p = ByteUtils.writeVarint(v.length, dst, p);
-        System.arraycopy(v, 0, dst, p, v.length);
-        p += v.length;
-      }
+      p = writeField(h.value(), dst, p);
     }
     return p;
+  }
+
+  private static int writeField(byte[] field, byte[] dst, int p) {
+    if (field == null) {
+      return ByteUtils.writeVarint(-1, dst, p);
+    }
+    p = ByteUtils.writeVarint(field.length, dst, p);
+    System.arraycopy(field, 0, dst, p, field.length);
+    return p + field.length;
   }
 
   private static int writeField(ByteBuffer field, byte[] dst, int p) {
@@ -190,15 +221,15 @@ public final class MemoryRecordsBuilder {
     return p + n;
   }
 
-  /** Bytes of one record after its length prefix, which counts only these. */
+  /** Bytes of one record after its length prefix, which counts only these; -1 lengths are nulls. */
   private static int recordBodySize(
-      int offsetDelta, long timestampDelta, ByteBuffer key, ByteBuffer value, List<Header> headers) {
+      int offsetDelta, long timestampDelta, int keyLength, int valueLength, List<Header> headers) {
     int body =
         1 // attributes
             + ByteUtils.sizeOfVarlong(timestampDelta)
             + ByteUtils.sizeOfVarint(offsetDelta)
-            + fieldSize(key == null ? -1 : key.remaining())
-            + fieldSize(value == null ? -1 : value.remaining())
+            + fieldSize(keyLength)
+            + fieldSize(valueLength)
             + ByteUtils.sizeOfVarint(headers.size());
     for (Header h : headers) {
       body += fieldSize(ByteUtils.utf8Length(h.key()));
@@ -225,10 +256,14 @@ public final class MemoryRecordsBuilder {
 
   /** Whether a record like this still fits within the write limit; the first one always does. */
   public boolean hasRoomFor(long timestamp, byte[] key, byte[] value, List<Header> headers) {
-    return hasRoomFor(timestamp, wrap(key), wrap(value), headers);
+    return hasRoomFor(timestamp, key == null ? -1 : key.length, value == null ? -1 : value.length, headers);
   }
 
   public boolean hasRoomFor(long timestamp, ByteBuffer key, ByteBuffer value, List<Header> headers) {
+    return hasRoomFor(timestamp, key == null ? -1 : key.remaining(), value == null ? -1 : value.remaining(), headers);
+  }
+
+  private boolean hasRoomFor(long timestamp, int keyLength, int valueLength, List<Header> headers) {
     if (built != null) {
       return false;
     }
@@ -243,8 +278,8 @@ public final class MemoryRecordsBuilder {
         recordBodySize(
             (int) nextDelta,
             timestamp - baseTimestamp,
-            key,
-            value,
+            keyLength,
+            valueLength,
             headers == null ? List.of() : headers);
     int size = ByteUtils.sizeOfVarint(bodySize) + bodySize;
     double scaled =
@@ -343,9 +378,5 @@ public final class MemoryRecordsBuilder {
     if (built != null) {
       throw new IllegalStateException("the batch has been built; no further changes");
     }
-  }
-
-  private static ByteBuffer wrap(byte[] bytes) {
-    return bytes == null ? null : ByteBuffer.wrap(bytes);
   }
 }

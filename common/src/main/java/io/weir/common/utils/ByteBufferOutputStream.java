@@ -23,6 +23,11 @@ public final class ByteBufferOutputStream extends OutputStream {
     this.array = new byte[initialCapacity];
   }
 
+  /** Writes into {@code array} from its start (a reused buffer: its old content is overwritten). */
+  public ByteBufferOutputStream(byte[] array) {
+    this.array = array;
+  }
+
   /** Grows the array, if needed, so that {@code bytes} more fit after the position. */
   public void ensureRemaining(int bytes) {
     long needed = (long) position + bytes;

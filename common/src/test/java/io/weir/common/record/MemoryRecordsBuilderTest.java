@@ -189,6 +189,31 @@ class MemoryRecordsBuilderTest {
     assertEquals(appended, onlyBatch(built).recordCount());
   }
 
+  @ParameterizedTest
+  @EnumSource(CompressionType.class)
+  void aReusedBufferKeepsNothingOfItsOldContent(CompressionType type) {
+    int limit = 64 * 1024;
+    byte[] reused = new byte[MemoryRecordsBuilder.initialCapacity(limit)];
+    java.util.Arrays.fill(reused, (byte) 0x7f);
+    MemoryRecordsBuilder builder = new MemoryRecordsBuilder(type, TimestampType.CREATE_TIME, 7, limit, reused);
+    List<Sample> samples = Sample.mixed(7, 100, 3).subList(0, 40);
+    RecordBatch batch = onlyBatch(Sample.build(builder, samples));
+    batch.validateRecords();
+    assertEquals(7, batch.baseOffset());
+    Sample.assertRecords(samples, batch.records());
+    if (type == CompressionType.NONE) {
+      assertSame(reused, batch.buffer().array(), "an uncompressed batch is built in the buffer it was given");
+    }
+  }
+
+  @Test
+  void aBufferTooSmallForTheLimitIsNotUsed() {
+    byte[] small = new byte[100];
+    MemoryRecordsBuilder builder = new MemoryRecordsBuilder(CompressionType.NONE, TimestampType.CREATE_TIME, 0, 4096, small);
+    builder.append(1, null, new byte[50], null);
+    assertFalse(builder.build().buffer().array() == small);
+  }
+
   @Test
   void firstRecordIsAcceptedEvenAboveTheLimit() {
     MemoryRecordsBuilder builder = new MemoryRecordsBuilder(CompressionType.NONE, TimestampType.CREATE_TIME, 0, 10);

@@ -25,6 +25,8 @@ public final class ProducerBatch {
   final TopicPartition tp;
   final long createdMs;
   final int reservedBytes;
+  /** The accumulator's buffer the builder started in, or null; back to the accumulator once done. */
+  final byte[] pooledBuffer;
   private final MemoryRecordsBuilder builder;
   private final List<Thunk> thunks = new ArrayList<>(); // accumulator lock, then the sender thread
   private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -44,9 +46,10 @@ public final class ProducerBatch {
 
   record Outcome(long baseOffset, long logAppendTime, RuntimeException error) {}
 
-  ProducerBatch(TopicPartition tp, MemoryRecordsBuilder builder, long createdMs, int reservedBytes) {
+  ProducerBatch(TopicPartition tp, MemoryRecordsBuilder builder, byte[] pooledBuffer, long createdMs, int reservedBytes) {
     this.tp = tp;
     this.builder = builder;
+    this.pooledBuffer = pooledBuffer;
     this.createdMs = createdMs;
     this.reservedBytes = reservedBytes;
   }

@@ -33,8 +33,12 @@ import java.util.function.ToIntFunction;
 /**
  * Per-partition queues of batches waiting to be sent (Kafka's {@code RecordAccumulator}). Application
  * threads append; the sender thread asks which leaders have sendable batches and drains them.
- * {@code buffer.memory} bounds the bytes reserved by unfinished batches: an append that needs a new
- * batch blocks up to {@code max.block.ms} for memory.
+ * {@code buffer.memory} bounds the bytes reserved by unfinished batches and by the free buffers kept
+ * for reuse: an append that needs a new batch blocks up to {@code max.block.ms} for memory.
+ *
+ * <p>As Kafka's {@code BufferPool}, the buffers of batches of {@code batch.size} are reused once the
+ * sender says nothing can read them again. A new buffer per batch would be zeroed and, while a full
+ * {@code buffer.memory} of batches waits for the broker, copied by every young collection.
  *
  * <p>Everything mutable is guarded by {@link #lock}.
  */
@@ -54,7 +58,9 @@ public final class RecordAccumulator {
   private final Condition memoryFreed = lock.newCondition();
   private final Map<TopicPartition, Deque<ProducerBatch>> batches = new LinkedHashMap<>(); // lock
   private final Set<ProducerBatch> incomplete = new HashSet<>(); // lock: appended to and not yet completed
-  private long usedMemory; // lock
+  private final Deque<byte[]> freeBuffers = new ArrayDeque<>(); // lock: buffers for batches of batch.size
+  private final int pooledBufferBytes;
+  private long usedMemory; // lock: reserved by incomplete batches
   private int flushesInProgress; // lock
   private boolean closed; // lock
 
@@ -64,6 +70,7 @@ public final class RecordAccumulator {
     this.totalMemory = totalMemory;
     this.compression = compression;
     this.deliveryTimeoutMs = deliveryTimeoutMs;
+    this.pooledBufferBytes = MemoryRecordsBuilder.initialCapacity(batchSize);
   }
 
   /**
@@ -89,7 +96,7 @@ public final class RecordAccumulator {
         throw new ApiException(ErrorCode.MESSAGE_TOO_LARGE,
             "The message is " + size + " bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration.");
       }
-      while (usedMemory + size > totalMemory) {
+      while (!tryReserve(size)) {
         long remaining = deadlineMs - System.currentTimeMillis();
         if (remaining <= 0) {
           throw new TimeoutException("Failed to allocate memory within the configured max blocking time " + maxBlockMs + " ms.");
@@ -109,9 +116,9 @@ public final class RecordAccumulator {
           }
         }
       }
-      usedMemory += size;
-      ProducerBatch batch =
-          new ProducerBatch(tp, new MemoryRecordsBuilder(compression, TimestampType.CREATE_TIME, 0, batchSize), System.currentTimeMillis(), size);
+      byte[] buffer = size != batchSize ? null : freeBuffers.isEmpty() ? new byte[pooledBufferBytes] : freeBuffers.pop();
+      ProducerBatch batch = new ProducerBatch(
+          tp, new MemoryRecordsBuilder(compression, TimestampType.CREATE_TIME, 0, batchSize, buffer), buffer, System.currentTimeMillis(), size);
       CompletableFuture<RecordMetadata> f = batch.tryAppend(timestamp, key, value, headers, callback);
       dq.addLast(batch);
       incomplete.add(batch);
@@ -119,6 +126,30 @@ public final class RecordAccumulator {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Reserves {@code size} bytes for a new batch, or says they are not there. A batch of {@code
+   * batch.size} takes over a free buffer's memory; any other size first makes free buffers give
+   * theirs back.
+   */
+  private boolean tryReserve(int size) {
+    if (size == batchSize && !freeBuffers.isEmpty()) {
+      usedMemory += size; // the buffer it takes leaves the free list
+      return true;
+    }
+    while (!freeBuffers.isEmpty() && usedMemory + freeMemoryHeld() + size > totalMemory) {
+      freeBuffers.pop();
+    }
+    if (usedMemory + freeMemoryHeld() + size > totalMemory) {
+      return false;
+    }
+    usedMemory += size;
+    return true;
+  }
+
+  private long freeMemoryHeld() {
+    return (long) freeBuffers.size() * batchSize;
   }
 
   private void ensureOpen() {
@@ -260,12 +291,19 @@ public final class RecordAccumulator {
     }
   }
 
-  /** Returns a completed batch's memory and wakes blocked appends. */
-  public void deallocate(ProducerBatch batch) {
+  /**
+   * Returns a completed batch's memory and wakes blocked appends. With {@code bufferReusable} the
+   * caller vouches that nothing will read the batch's bytes again (the sender: its one request was
+   * answered, so gRPC has long serialized it), and its buffer serves a later batch.
+   */
+  public void deallocate(ProducerBatch batch, boolean bufferReusable) {
     lock.lock();
     try {
       if (incomplete.remove(batch)) {
         usedMemory -= batch.reservedBytes;
+        if (bufferReusable && batch.pooledBuffer != null && !closed) {
+          freeBuffers.push(batch.pooledBuffer);
+        }
         memoryFreed.signalAll();
       }
     } finally {
@@ -299,6 +337,16 @@ public final class RecordAccumulator {
     try {
       closed = true;
       memoryFreed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Buffers kept for reuse. */
+  public int freeBuffers() {
+    lock.lock();
+    try {
+      return freeBuffers.size();
     } finally {
       lock.unlock();
     }

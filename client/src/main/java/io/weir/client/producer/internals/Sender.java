@@ -490,7 +490,10 @@ public final class Sender implements Runnable {
     try {
       b.complete(baseOffset, logAppendTime, error);
     } finally {
-      accumulator.deallocate(b);
+      // Only a batch acknowledged on its only attempt gives its buffer back for reuse: its one
+      // request was answered, so no copy of it can still be waiting to be serialized (a request
+      // queued on a stream that failed before connecting, say) and read the reused bytes.
+      accumulator.deallocate(b, error == null && b.attempts == 1);
     }
   }
 }
