@@ -8,16 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kafka's default partitioning: murmur2 of the key bytes for keyed records (the same partition Kafka
  * would pick), and for null keys a sticky partition per topic that changes after about {@code
  * batch.size} bytes (KIP-794), so records batch well without piling onto one partition.
  *
- * <p>Thread-safe: the sticky state per topic is replaced atomically.
+ * <p>Thread-safe: a topic's sticky partition is replaced atomically; the bytes appended to it are
+ * counted without a lock, since every record passes here.
  */
 public final class BuiltInPartitioner {
-  private record Sticky(int partition, long bytes) {}
+  private static final class Sticky {
+    final int partition;
+    final AtomicLong bytes = new AtomicLong();
+
+    Sticky(int partition) {
+      this.partition = partition;
+    }
+  }
 
   private final int stickyBatchSize;
   private final Map<String, Sticky> sticky = new ConcurrentHashMap<>(); // any application thread
@@ -35,23 +44,19 @@ public final class BuiltInPartitioner {
   public int stickyPartition(String topic, Cluster cluster) {
     Sticky s = sticky.get(topic);
     int numPartitions = cluster.partitionsFor(topic).size();
-    if (s != null && s.partition() < numPartitions) {
-      return s.partition();
+    if (s != null && s.partition < numPartitions) {
+      return s.partition;
     }
-    return sticky.compute(topic, (t, old) -> old != null && old.partition() < numPartitions ? old : new Sticky(next(topic, cluster, -1), 0)).partition();
+    return sticky.compute(topic, (t, old) -> old != null && old.partition < numPartitions ? old : new Sticky(next(topic, cluster, -1))).partition;
   }
 
   /** Counts bytes appended to the sticky partition and moves on once a batch's worth went there. */
   public void onAppend(String topic, int partition, int bytes, Cluster cluster) {
-    sticky.computeIfPresent(
-        topic,
-        (t, s) -> {
-          if (s.partition() != partition) {
-            return s;
-          }
-          long total = s.bytes() + bytes;
-          return total >= stickyBatchSize ? new Sticky(next(topic, cluster, partition), 0) : new Sticky(partition, total);
-        });
+    Sticky s = sticky.get(topic);
+    if (s != null && s.partition == partition && s.bytes.addAndGet(bytes) >= stickyBatchSize) {
+      // Of the threads that pass the mark, only the first replaces the partition.
+      sticky.replace(topic, s, new Sticky(next(topic, cluster, partition)));
+    }
   }
 
   /** A random partition with a leader (any partition if none has one), not {@code previous} when avoidable. */
