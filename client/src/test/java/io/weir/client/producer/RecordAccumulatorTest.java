@@ -52,14 +52,16 @@ class RecordAccumulatorTest {
   @Test
   void aFullBatchIsReadyAtOnceAndTheNextRecordStartsANewOne() {
     RecordAccumulator acc = new RecordAccumulator(1024, 60_000, 1 << 20, CompressionType.NONE, 120_000);
-    int appended = 0;
+    assertTrue(append(acc, TP1, 100, 1000).newBatch(), "the first record opens a batch: the sender should look");
+    int inFirst = 1;
     RecordAccumulator.AppendResult r;
-    do {
-      r = append(acc, TP1, 100, 1000);
-      appended++;
-    } while (!r.batchFull() && appended < 100);
-    assertTrue(r.batchFull(), "batch.size bounds a batch");
-    assertTrue(appended > 5 && appended <= 10, "about 1024/100 records per batch: " + appended);
+    while (!(r = append(acc, TP1, 100, 1000)).newBatch() && inFirst < 100) {
+      assertFalse(r.batchFull() && inFirst < 5, "a batch of a few records is not full yet");
+      inFirst++;
+    }
+    assertTrue(r.newBatch(), "batch.size bounds a batch: the record that does not fit opens the next one");
+    assertTrue(inFirst > 5 && inFirst <= 10, "about 1024/100 records per batch: " + inFirst);
+    assertFalse(append(acc, TP1, 100, 1000).batchFull(), "appending behind a complete batch does not wake the sender again");
     assertEquals(java.util.Set.of(2), acc.ready(CLUSTER, System.currentTimeMillis()).readyNodes());
     List<ProducerBatch> drained = acc.drain(CLUSTER, 2, 1 << 20, tp -> Integer.MAX_VALUE);
     assertEquals(1, drained.size(), "the full batch goes; one still open for appends stays unless it is the head");

@@ -43,7 +43,13 @@ import java.util.function.ToIntFunction;
  * <p>Everything mutable is guarded by {@link #lock}.
  */
 public final class RecordAccumulator {
-  /** The outcome of an append: the record's future, and whether the sender should look now. */
+  /**
+   * The outcome of an append: the record's future, and whether the sender should look now: this
+   * record filled its batch, or opened a new one (so the one before it is complete). Appends to a
+   * partition with older batches still queued do not say so again: the sender heard when those
+   * filled, and waking it for each such record (while it waits for answers to send more) would cost
+   * a futex wake and a context switch per record.
+   */
   public record AppendResult(CompletableFuture<RecordMetadata> future, boolean batchFull, boolean newBatch) {}
 
   /** Leaders with sendable batches, the delay until the next may become sendable, and topics with no leader. */
@@ -88,7 +94,7 @@ public final class RecordAccumulator {
       if (last != null) {
         CompletableFuture<RecordMetadata> f = last.tryAppend(timestamp, key, value, headers, callback);
         if (f != null) {
-          return new AppendResult(f, dq.size() > 1 || last.isFull(), false);
+          return new AppendResult(f, last.isFull(), false);
         }
       }
       int size = Math.max(batchSize, RecordBatch.HEADER_SIZE + recordSizeUpperBound(key, value, headers));
@@ -112,7 +118,7 @@ public final class RecordAccumulator {
         if (last != null) {
           CompletableFuture<RecordMetadata> f = last.tryAppend(timestamp, key, value, headers, callback);
           if (f != null) {
-            return new AppendResult(f, dq.size() > 1 || last.isFull(), false);
+            return new AppendResult(f, last.isFull(), false);
           }
         }
       }
@@ -122,7 +128,7 @@ public final class RecordAccumulator {
       CompletableFuture<RecordMetadata> f = batch.tryAppend(timestamp, key, value, headers, callback);
       dq.addLast(batch);
       incomplete.add(batch);
-      return new AppendResult(f, dq.size() > 1 || batch.isFull(), true);
+      return new AppendResult(f, batch.isFull(), true);
     } finally {
       lock.unlock();
     }
