@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -153,8 +154,11 @@ public final class BrokerServer implements Closeable {
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
     int maxMessage = Math.max(config.messageMaxBytes(), config.fetchMaxBytes()) + MESSAGE_OVERHEAD;
-    this.purgatoryTimer =
-        Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
+    // Most waiting requests complete before their timeout; a cancelled timeout task left in the
+    // queue would hold its request until the timeout passed.
+    timer.setRemoveOnCancelPolicy(true);
+    this.purgatoryTimer = timer;
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(new NamedThreadFactory("broker-scheduler-" + config.nodeId()));
     this.cleaner =

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delayed operations watched by key (a partition), as Kafka's purgatory: an operation that cannot
@@ -13,17 +14,32 @@ import java.util.concurrent.TimeUnit;
  * timeout, and is retried whenever an event on one of its keys is reported. No thread waits per
  * operation.
  *
+ * <p>An operation completed through one key stays in the lists of its other keys until an event
+ * there finds it. A fetch of two partitions answered by data on one would otherwise wait in the
+ * other's list for as long as that partition stays idle, holding its request and partial answer:
+ * as in Kafka, every {@code purgeInterval} completions the lists are swept.
+ *
  * <p>Thread-safe: the watch lists are concurrent; a list is removed only when found empty inside
  * {@link ConcurrentHashMap#compute}, so an add never lands in a dropped list.
  */
 public final class DelayedOperationPurgatory<T extends DelayedOperation> {
+  /** Kafka's default for {@code fetch.purgatory.purge.interval.requests} and the produce one. */
+  public static final int DEFAULT_PURGE_INTERVAL = 1000;
+
   private final String name;
   private final ScheduledExecutorService timer;
+  private final int purgeInterval;
   private final Map<Object, ConcurrentLinkedQueue<T>> watchers = new ConcurrentHashMap<>();
+  private final AtomicInteger completedSincePurge = new AtomicInteger();
 
   public DelayedOperationPurgatory(String name, ScheduledExecutorService timer) {
+    this(name, timer, DEFAULT_PURGE_INTERVAL);
+  }
+
+  public DelayedOperationPurgatory(String name, ScheduledExecutorService timer, int purgeInterval) {
     this.name = name;
     this.timer = timer;
+    this.purgeInterval = purgeInterval;
   }
 
   /**
@@ -50,6 +66,7 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
     }
     // An event may have fired between the first check and the watch: check once more.
     if (op.maybeTryComplete()) {
+      countCompletions(1);
       return true;
     }
     if (!op.isCompleted()) {
@@ -85,7 +102,23 @@ public final class DelayedOperationPurgatory<T extends DelayedOperation> {
       }
     }
     watchers.computeIfPresent(key, (k, l) -> l.isEmpty() ? null : l);
+    countCompletions(done);
     return done;
+  }
+
+  /** Counts operations completed while possibly still watched; sweeps every list once enough were. */
+  private void countCompletions(int completed) {
+    if (completed > 0 && completedSincePurge.addAndGet(completed) >= purgeInterval) {
+      completedSincePurge.set(0);
+      for (Object key : watchers.keySet()) {
+        watchers.computeIfPresent(
+            key,
+            (k, l) -> {
+              l.removeIf(DelayedOperation::isCompleted);
+              return l.isEmpty() ? null : l;
+            });
+      }
+    }
   }
 
   private void unwatch(T op, List<?> keys) {

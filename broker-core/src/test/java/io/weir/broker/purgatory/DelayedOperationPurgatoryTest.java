@@ -108,4 +108,23 @@ class DelayedOperationPurgatoryTest {
     assertEquals(5_000, purgatory.checkAndComplete("k"));
     assertTrue(ops.stream().allMatch(op -> op.completions.get() == 1 && !op.expired));
   }
+
+  @Test
+  void operationsCompletedThroughOneKeyLeaveTheOtherKeysListsAtTheNextPurge() {
+    DelayedOperationPurgatory<Waiting> small = new DelayedOperationPurgatory<>("test", timer, 3);
+    AtomicInteger data = new AtomicInteger();
+    // As a follower's fetch: one busy partition, the others idle, completed by data on the busy one.
+    for (int i = 1; i <= 3; i++) {
+      data.set(0);
+      Waiting op = new Waiting(60_000, data, 1);
+      assertFalse(small.tryCompleteElseWatch(op, List.of("busy", "idle-1", "idle-2")));
+      data.set(1);
+      assertEquals(1, small.checkAndComplete("busy"));
+      assertTrue(op.isCompleted());
+      if (i < 3) {
+        assertEquals(2 * i, small.watched(), "completed operations still sit in the idle partitions' lists");
+      }
+    }
+    assertEquals(0, small.watched(), "the third completion swept the lists");
+  }
 }
