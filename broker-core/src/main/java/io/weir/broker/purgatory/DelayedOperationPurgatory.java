@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DelayedOperationPurgatory<T extends DelayedOperation> {
   /** Kafka's default for {@code fetch.purgatory.purge.interval.requests} and the produce one. */
-  public static final int DEFAULT_PURGE_INTERVAL = 1000;
+  private static final int DEFAULT_PURGE_INTERVAL = 1000;
 
   private final String name;
   private final ScheduledExecutorService timer;

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,16 +104,12 @@ final class ProducerPerformance extends PerfTool {
   }
 
   /** Kafka's payload: random upper-case letters. */
-  static byte[] randomLetters(int size, Random random) {
-    byte[] b = new byte[size];
-    for (int i = 0; i < size; i++) {
-      b[i] = (byte) ('A' + random.nextInt(26));
-    }
-    return b;
+  static byte[] randomLetters(int size, RandomGenerator random) {
+    return fillLetters(new byte[size], random);
   }
 
   /** Refills {@code b} with random upper-case letters, as Kafka's ProducerPerformance does per record. */
-  static byte[] fillLetters(byte[] b, SplittableRandom random) {
+  static byte[] fillLetters(byte[] b, RandomGenerator random) {
     for (int i = 0; i < b.length; i++) {
       b[i] = (byte) ('A' + random.nextInt(26));
     }
