@@ -49,6 +49,19 @@ class RecordAccumulatorTest {
     assertEquals(java.util.Set.of(1), acc.ready(CLUSTER, start + linger + 50).readyNodes());
   }
 
+  /** Drains node 1's first batch and completes it, its buffer given back for reuse or not. */
+  private static void completeFirstBatchOfNode1(RecordAccumulator acc, boolean bufferReusable) {
+    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), bufferReusable);
+  }
+
+  /** batch.size 1000 and buffer.memory 2000, after one batch of TP0 was sent and completed. */
+  private static RecordAccumulator withOneCompletedBatch(boolean bufferReusable) {
+    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
+    append(acc, TP0, 900, 100);
+    completeFirstBatchOfNode1(acc, bufferReusable);
+    return acc;
+  }
+
   @Test
   void aFullBatchIsReadyAtOnceAndTheNextRecordStartsANewOne() {
     RecordAccumulator acc = new RecordAccumulator(1024, 60_000, 1 << 20, CompressionType.NONE, 120_000);
@@ -117,7 +130,7 @@ class RecordAccumulatorTest {
     RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
     append(acc, TP0, 900, 100);
     append(acc, TP1, 900, 100);
-    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), true);
+    completeFirstBatchOfNode1(acc, true);
     assertEquals(1, acc.freeBuffers());
     assertEquals(1000, acc.usedMemory());
     assertTrue(append(acc, TP0, 900, 100).newBatch());
@@ -128,9 +141,7 @@ class RecordAccumulatorTest {
 
   @Test
   void aFreeBufferGivesItsMemoryToABatchOfAnotherSize() {
-    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
-    append(acc, TP0, 900, 100);
-    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), true);
+    RecordAccumulator acc = withOneCompletedBatch(true);
     assertEquals(1, acc.freeBuffers());
     append(acc, TP1, 1500, 100); // a batch above batch.size needs more than the 1000 left unheld
     assertEquals(0, acc.freeBuffers());
@@ -139,9 +150,7 @@ class RecordAccumulatorTest {
 
   @Test
   void aBufferNotVouchedForIsNotReused() {
-    RecordAccumulator acc = new RecordAccumulator(1000, 0, 2000, CompressionType.NONE, 120_000);
-    append(acc, TP0, 900, 100);
-    acc.deallocate(acc.drain(CLUSTER, 1, 1 << 20, tp -> 1).get(0), false);
+    RecordAccumulator acc = withOneCompletedBatch(false);
     assertEquals(0, acc.freeBuffers());
     assertEquals(0, acc.usedMemory());
   }
