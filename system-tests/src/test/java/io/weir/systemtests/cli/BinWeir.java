@@ -90,6 +90,8 @@ final class BinWeir {
       }
       return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } finally {
+      // bin/weir stays the JVM's parent on a command's first run (it publishes the class archive after).
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
   }
