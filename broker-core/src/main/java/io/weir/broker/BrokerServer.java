@@ -154,7 +154,8 @@ public final class BrokerServer implements Closeable {
     this.logManager = LogManager.load(logDir, tp -> config.defaultLogConfig(), System::currentTimeMillis);
     this.metadataCache = new MetadataCache(config.listenerName());
     int maxMessage = Math.max(config.messageMaxBytes(), config.fetchMaxBytes()) + MESSAGE_OVERHEAD;
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("purgatory-timer-" + config.nodeId()));
     // Most waiting requests complete before their timeout; a cancelled timeout task left in the
     // queue would hold its request until the timeout passed.
     timer.setRemoveOnCancelPolicy(true);

@@ -141,7 +141,7 @@ public final class RecordAccumulator {
    */
   private boolean tryReserve(int size) {
     if (size == batchSize && !freeBuffers.isEmpty()) {
-      usedMemory += size; // the buffer it takes leaves the free list
+      usedMemory += size; // held by a free buffer until now: append pops that buffer next, under the same lock
       return true;
     }
     while (!freeBuffers.isEmpty() && usedMemory + freeMemoryHeld() + size > totalMemory) {
