@@ -30,7 +30,7 @@ import io.weir.proto.v1.ProduceServiceGrpc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +60,12 @@ final class NodeCluster implements AutoCloseable {
   private final Map<Integer, Integer> brokerByPort = new ConcurrentHashMap<>();
   private final Set<Integer> cutOff = ConcurrentHashMap.newKeySet(); // brokers no replica traffic reaches
   private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final Map<Integer, List<Integer>> portsOf = new TreeMap<>(); // node id -> its listeners' ports
+  /**
+   * The ports of nodes not running, bound (not listening) until their node binds them: a port merely
+   * found free could meanwhile become the local port of a running node's outgoing connection.
+   */
+  private final Map<Integer, List<Socket>> heldPorts = new ConcurrentHashMap<>();
   private final ControllerClient admin;
 
   /** Short timings for loaded 2-core machines; {@code overrides} replace any. */
@@ -110,12 +116,12 @@ final class NodeCluster implements AutoCloseable {
     Map<Integer, Integer> controllerPorts = new TreeMap<>();
     StringJoiner votersValue = new StringJoiner(",");
     for (int id : voterIds) {
-      controllerPorts.put(id, freePort());
+      controllerPorts.put(id, holdPort(id, 0));
       votersValue.add(id + "@127.0.0.1:" + controllerPorts.get(id));
     }
     Map<Integer, Integer> brokerPorts = new TreeMap<>();
     for (int id : brokerIds) {
-      brokerPorts.put(id, freePort());
+      brokerPorts.put(id, holdPort(id, 0));
       brokerByPort.put(brokerPorts.get(id), id);
     }
     Set<Integer> all = new java.util.TreeSet<>(voterIds);
@@ -147,25 +153,59 @@ final class NodeCluster implements AutoCloseable {
     if (!startAll) {
       return;
     }
-    for (int id : all) {
-      start(id);
-    }
-    for (int id : brokerIds) {
-      awaitReady(id);
+    try {
+      for (int id : all) {
+        start(id);
+      }
+      for (int id : brokerIds) {
+        awaitReady(id);
+      }
+    } catch (RuntimeException e) {
+      close(); // the test never gets this cluster to close: stop the nodes that did start
+      throw e;
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
+  /** Holds {@code port} for the node, or a free one when 0; returns it. */
+  private int holdPort(int nodeId, int port) {
+    Socket s = new Socket();
+    try {
+      s.setReuseAddress(true); // a stopped node's accepted connections may linger in TIME_WAIT
+      s.bind(new InetSocketAddress("127.0.0.1", port));
     } catch (IOException e) {
+      closeQuietly(List.of(s));
+      if (port != 0) {
+        return port; // taken meanwhile: the node's restart will say so
+      }
       throw new UncheckedIOException(e);
+    }
+    heldPorts.computeIfAbsent(nodeId, id -> new ArrayList<>()).add(s);
+    if (port == 0) {
+      portsOf.computeIfAbsent(nodeId, id -> new ArrayList<>()).add(s.getLocalPort());
+    }
+    return s.getLocalPort();
+  }
+
+  /** A stopped node's ports, held again until it restarts. */
+  private void holdPortsOf(int nodeId) {
+    portsOf.get(nodeId).forEach(port -> holdPort(nodeId, port));
+  }
+
+  private static void closeQuietly(List<Socket> sockets) {
+    for (Socket s : sockets) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        // A bound, never connected socket holds nothing to lose.
+      }
     }
   }
 
   void start(int id) {
+    List<Socket> held = heldPorts.remove(id);
+    if (held != null) {
+      closeQuietly(held);
+    }
     nodes.put(id, WeirNode.start(configs.get(id), endpoint -> networkEndpoint(id, endpoint)));
   }
 
@@ -192,6 +232,7 @@ final class NodeCluster implements AutoCloseable {
       ch.shutdownNow();
     }
     nodes.remove(id).close();
+    holdPortsOf(id);
   }
 
   /** The graceful stop a SIGTERM gives: controlled shutdown, then close. */
@@ -201,6 +242,7 @@ final class NodeCluster implements AutoCloseable {
     if (ch != null) {
       ch.shutdownNow();
     }
+    holdPortsOf(id);
     return controlled;
   }
 
@@ -354,6 +396,8 @@ final class NodeCluster implements AutoCloseable {
     }
     nodes.values().forEach(WeirNode::close);
     nodes.clear();
+    heldPorts.values().forEach(NodeCluster::closeQuietly);
+    heldPorts.clear();
     admin.close();
   }
 }
