@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.tools.dev.LoopbackPorts;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -168,7 +169,7 @@ class ClientCommandsTest {
 
   @Test
   void anUnreachableBootstrapServerFailsWithinTheRequestTimeout() {
-    String nowhere = "127.0.0.1:" + TestCluster.freePort();
+    String nowhere = "127.0.0.1:" + LoopbackPorts.free();
     Run r = assertTimeoutPreemptively(WAIT, () -> runWithInput("",
         "topic", "list", "-b", nowhere, "--request-timeout-ms", "1500"));
     assertEquals(1, r.code());

@@ -4,10 +4,12 @@ import static io.weir.tools.ClientCommandsTest.runWithInput;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.weir.tools.dev.LoopbackPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,8 +24,9 @@ class QuickstartTest {
 
   @Test
   void helloGoesInAndComesBackOut() throws Exception {
-    int brokerPort = TestCluster.freePort();
-    int controllerPort = TestCluster.freePort();
+    List<Integer> ports = LoopbackPorts.free(2);
+    int brokerPort = ports.get(0);
+    int controllerPort = ports.get(1);
     String bootstrap = "127.0.0.1:" + brokerPort;
     StringWriter serverOut = new StringWriter();
     CommandLine serverCli = Weir.commandLine(System.in);

@@ -10,15 +10,14 @@ import io.weir.broker.node.ConfigDocs;
 import io.weir.broker.node.MetaProperties;
 import io.weir.proto.v1.MetadataRequest;
 import io.weir.proto.v1.MetadataServiceGrpc;
+import io.weir.tools.dev.LoopbackPorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,15 +40,6 @@ class ServerCommandTest {
     return cli;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Test
   void printsTheConfigurationReferenceWithoutStarting() {
     assertEquals(0, cli().execute("server", "--print-config-docs"));
@@ -60,8 +50,9 @@ class ServerCommandTest {
 
   @Test
   void devModeFormatsServesMetadataAndStops() throws Exception {
-    int brokerPort = freePort();
-    int controllerPort = freePort();
+    List<Integer> ports = LoopbackPorts.free(2);
+    int brokerPort = ports.get(0);
+    int controllerPort = ports.get(1);
     Path data = dir.resolve("weir-data");
     CommandLine cli = cli();
     ServerCommand server = cli.getSubcommands().get("server").getCommand();
@@ -100,9 +91,10 @@ class ServerCommandTest {
   @Test
   void aConfiguredNodeRefusesAnUnformattedDirectory() throws IOException {
     Path props = dir.resolve("server.properties");
+    List<Integer> ports = LoopbackPorts.free(2);
     Files.writeString(props, String.join("\n",
-        "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + freePort(),
-        "listeners=PLAINTEXT://127.0.0.1:" + freePort() + ",CONTROLLER://127.0.0.1:" + freePort(),
+        "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + ports.get(1),
+        "listeners=PLAINTEXT://127.0.0.1:" + ports.get(0) + ",CONTROLLER://127.0.0.1:" + ports.get(1),
         "log.dirs=" + dir.resolve("data"), "metrics.port=0"));
     assertEquals(1, cli().execute("server", "--config", props.toString()));
     String message = err.toString().strip();
@@ -119,8 +111,9 @@ class ServerCommandTest {
 
   @Test
   void aNodeFormattedWithStorageFormatStartsFromItsConfig() throws Exception {
-    int brokerPort = freePort();
-    int controllerPort = freePort();
+    List<Integer> ports = LoopbackPorts.free(2);
+    int brokerPort = ports.get(0);
+    int controllerPort = ports.get(1);
     Path props = dir.resolve("server.properties");
     Files.writeString(props, String.join("\n",
         "node.id=3", "process.roles=broker,controller", "controller.quorum.voters=3@127.0.0.1:" + controllerPort,

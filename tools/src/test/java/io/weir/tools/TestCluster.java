@@ -3,10 +3,7 @@ package io.weir.tools;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.broker.node.WeirNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import io.weir.tools.dev.LoopbackPorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +26,10 @@ final class TestCluster implements AutoCloseable {
   TestCluster(Path dir, int size, Map<String, String> overrides) {
     StringJoiner voters = new StringJoiner(",");
     List<Integer> controllerPorts = new ArrayList<>();
+    List<Integer> ports = LoopbackPorts.free(2 * size);
     for (int id = 1; id <= size; id++) {
-      controllerPorts.add(freePort());
-      brokerPorts.add(freePort());
+      controllerPorts.add(ports.get(2 * id - 2));
+      brokerPorts.add(ports.get(2 * id - 1));
       voters.add(id + "@127.0.0.1:" + controllerPorts.get(id - 1));
     }
     String clusterId = StorageFormatter.randomClusterId();
@@ -68,15 +66,6 @@ final class TestCluster implements AutoCloseable {
     } catch (Exception e) {
       close();
       throw new IllegalStateException("the test cluster did not start", e);
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

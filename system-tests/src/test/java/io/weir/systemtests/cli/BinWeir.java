@@ -2,9 +2,6 @@ package io.weir.systemtests.cli;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,15 +49,6 @@ final class BinWeir {
           + "; run through the reactor (mvn -pl system-tests -am verify) so that tools is packaged first");
     }
     return root;
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private ProcessBuilder builder(List<String> args) {

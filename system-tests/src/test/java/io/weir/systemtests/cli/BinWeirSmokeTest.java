@@ -3,6 +3,7 @@ package io.weir.systemtests.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.tools.dev.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class BinWeirSmokeTest {
 
   @Test
   void anUnreachableBootstrapServerIsAClearMessageWithinTheTimeout() throws Exception {
-    String nowhere = "127.0.0.1:" + BinWeir.freePort();
+    String nowhere = "127.0.0.1:" + LoopbackPorts.free();
     // The request timeout bounds the wait; the rest of the bound is the JVM starting.
     BinWeir.Result r = weir().run(Duration.ofSeconds(20), "topic", "list", "-b", nowhere, "--request-timeout-ms", "2000");
     assertEquals(1, r.code(), r.toString());
@@ -72,7 +73,7 @@ class BinWeirSmokeTest {
     Path classLog = dir.resolve("classes.log");
     BinWeir weir = new BinWeir(dir, Map.of("WEIR_CDS_DIR", cds.toString()));
 
-    String nowhere = "127.0.0.1:" + BinWeir.freePort();
+    String nowhere = "127.0.0.1:" + LoopbackPorts.free();
     BinWeir.Result failed = weir.run(Duration.ofSeconds(20), "topic", "list", "-b", nowhere, "--request-timeout-ms", "500");
     assertEquals(1, failed.code(), failed.toString());
     assertEquals(List.of(), archives(cds), "a failed run publishes no archive and leaves no partial one");

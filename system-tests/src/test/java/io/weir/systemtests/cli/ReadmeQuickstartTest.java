@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.weir.tools.dev.LoopbackPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ class ReadmeQuickstartTest {
 
   @Test
   void helloGoesInAndComesBackOutOfWeirServer() throws Exception {
-    int brokerPort = BinWeir.freePort();
-    int controllerPort = BinWeir.freePort();
+    List<Integer> ports = LoopbackPorts.free(2);
+    int brokerPort = ports.get(0);
+    int controllerPort = ports.get(1);
     Path log = dir.resolve("server.log");
     BinWeir weir = new BinWeir(dir, Map.of("WEIR_BOOTSTRAP", "127.0.0.1:" + brokerPort));
     Process server = weir.start(log, "server",

@@ -8,10 +8,6 @@ import io.weir.common.config.ConfigException;
 import io.weir.tools.dev.DevClusterFiles.NodePid;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +104,7 @@ final class DevClusterCommand implements Callable<Integer> {
     }
     Path root = dir.toAbsolutePath().normalize();
     List<Integer> ports = basePort != null ? consecutive(basePort, PORTS_PER_NODE * nodes)
-        : freePorts(PORTS_PER_NODE * nodes);
+        : LoopbackPorts.free(PORTS_PER_NODE * nodes);
     List<DevNode> plan = new ArrayList<>();
     for (int id = 1; id <= nodes; id++) {
       int first = PORTS_PER_NODE * (id - 1);
@@ -339,29 +335,6 @@ final class DevClusterCommand implements Callable<Integer> {
       ports.add(from + i);
     }
     return ports;
-  }
-
-  /** Free loopback ports, all held open until every one is chosen so none repeats. */
-  static List<Integer> freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        ServerSocket s = new ServerSocket();
-        sockets.add(s);
-        s.bind(new InetSocketAddress(InetAddress.getByName(DevNode.HOST), 0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find free ports: " + e.getMessage(), e);
-    } finally {
-      for (ServerSocket s : sockets) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          // Closing a listening socket that never accepted cannot lose anything.
-        }
-      }
-    }
   }
 
   /** {@code weir dev cluster stop --dir D}: stops exactly the processes D/pids names. */

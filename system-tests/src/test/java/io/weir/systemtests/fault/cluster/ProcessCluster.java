@@ -12,19 +12,18 @@ import io.weir.client.common.Node;
 import io.weir.systemtests.fault.proxy.FaultProxy;
 import io.weir.systemtests.fault.proxy.LinkRules;
 import io.weir.systemtests.fault.proxy.SocketOwners;
+import io.weir.tools.dev.LoopbackPorts;
 import org.awaitility.core.ConditionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +69,14 @@ public final class ProcessCluster implements AutoCloseable {
       Map<Integer, Integer> brokerPorts = new TreeMap<>();
       Map<Integer, Integer> controllerPorts = new TreeMap<>();
       StringJoiner voters = new StringJoiner(",");
+      Iterator<Integer> ports = LoopbackPorts.free(2 * layout.nodes().size()).iterator();
       for (int id : layout.nodes()) {
         if (layout.isBroker(id)) {
-          brokerPorts.put(id, freePort());
+          brokerPorts.put(id, ports.next());
           c.brokerProxies.put(id, new FaultProxy("broker-" + id, id, brokerPorts.get(id), c.rules, owners));
         }
         if (layout.isController(id)) {
-          controllerPorts.put(id, freePort());
+          controllerPorts.put(id, ports.next());
           FaultProxy p = new FaultProxy("controller-" + id, id, controllerPorts.get(id), c.rules, owners);
           c.controllerProxies.put(id, p);
           voters.add(id + "@127.0.0.1:" + p.port());
@@ -154,13 +154,6 @@ public final class ProcessCluster implements AutoCloseable {
       for (Map.Entry<String, String> e : p.entrySet()) {
         w.write(e.getKey() + "=" + e.getValue() + "\n");
       }
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
     }
   }
 
