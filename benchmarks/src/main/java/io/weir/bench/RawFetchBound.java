@@ -62,6 +62,7 @@ public final class RawFetchBound {
 
   /** Answers slice requests on {@code port} for {@code seconds}, one connection after another. */
   private static void serve(Path partitionDir, int port, int seconds) throws IOException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     List<Slice> slices = slices(partitionDir);
     System.out.println("serving " + slices.size() + " slices of " + partitionDir + " on " + HOST + ":" + port);
     try (ServerSocketChannel server = ServerSocketChannel.open()) {
@@ -70,14 +71,18 @@ public final class RawFetchBound {
       while (server.isOpen()) {
         try (SocketChannel c = server.accept()) {
           c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          closeAfter(c, (int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L));
           answer(c, slices);
-        } catch (EOFException e) {
-          // the consumer is done: wait for the next one
         } catch (IOException e) {
-          if (server.isOpen()) {
-            System.err.println("connection failed: " + e);
+          // The consumer is done; one that stops with a slice still in flight resets the connection.
+          if (!(e instanceof EOFException) && server.isOpen()) {
+            System.err.println("connection ended: " + e);
           }
         }
+      }
+    } finally {
+      for (Slice s : slices) {
+        s.file().close(); // a segment's slices share its channel: closing it again does nothing
       }
     }
   }
