@@ -55,8 +55,8 @@ public final class RawFetchBound {
     } else if (args.length == 4 && args[0].equals("consume")) {
       consume(Integer.parseInt(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
     } else {
-      System.err.println("usage: RawFetchBound serve PARTITION_DIR PORT SECONDS | consume PORT RECORDS INFLIGHT");
-      System.exit(2);
+      throw new IllegalArgumentException(
+          "usage: RawFetchBound serve PARTITION_DIR PORT SECONDS | consume PORT RECORDS INFLIGHT");
     }
   }
 
