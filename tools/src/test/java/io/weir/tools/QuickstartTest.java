@@ -4,7 +4,7 @@ import static io.weir.tools.ClientCommandsTest.runWithInput;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.weir.tools.dev.LoopbackPorts;
+import io.weir.broker.node.LoopbackPorts;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.weir.tools;
 
+import io.weir.broker.node.LoopbackPorts;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.broker.node.WeirNode;
-import io.weir.tools.dev.LoopbackPorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

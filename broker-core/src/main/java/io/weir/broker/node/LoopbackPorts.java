@@ -1,4 +1,4 @@
-package io.weir.tools.dev;
+package io.weir.broker.node;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,12 +14,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Free ports on 127.0.0.1 for nodes that must know each other's ports before any of them binds its
- * own (the controller voter list), such as the processes of {@code weir dev cluster}. A port found
- * free in the kernel's ephemeral range can be handed to a running node's outgoing connection, or to
- * another socket's bind of port 0, before its own node binds it; so where that range can be read
- * (Linux), ports are picked below it, where only a bind by number can take them.
+ * own (the controller voter list): the processes of {@code weir dev cluster} and the test clusters.
+ * A port found free in the kernel's ephemeral range can be handed to a running node's outgoing
+ * connection, or to another socket's bind of port 0, before its own node binds it; so where that
+ * range can be read (Linux), ports are picked below it, where only a bind by number can take them.
  */
 public final class LoopbackPorts {
+  private static final String HOST = "127.0.0.1";
   private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
   /** Below this are the well-known and many registered services' ports. */
   static final int LOWEST = 10_000;
@@ -88,7 +89,7 @@ public final class LoopbackPorts {
     try {
       ServerSocket s = new ServerSocket();
       try {
-        s.bind(new InetSocketAddress(DevNode.HOST, port), 1);
+        s.bind(new InetSocketAddress(HOST, port), 1);
         return Optional.of(s);
       } catch (IOException e) {
         close(s);

@@ -1,4 +1,4 @@
-package io.weir.tools.dev;
+package io.weir.broker.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

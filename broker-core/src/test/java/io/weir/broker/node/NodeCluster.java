@@ -28,13 +28,11 @@ import io.weir.proto.v1.ProduceRequest;
 import io.weir.proto.v1.ProduceResponse;
 import io.weir.proto.v1.ProduceServiceGrpc;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,12 +58,6 @@ final class NodeCluster implements AutoCloseable {
   private final Map<Integer, Integer> brokerByPort = new ConcurrentHashMap<>();
   private final Set<Integer> cutOff = ConcurrentHashMap.newKeySet(); // brokers no replica traffic reaches
   private final Map<Integer, ManagedChannel> channels = new ConcurrentHashMap<>();
-  private final Map<Integer, List<Integer>> portsOf = new TreeMap<>(); // node id -> its listeners' ports
-  /**
-   * The ports of nodes not running, bound (not listening) until their node binds them: a port merely
-   * found free could meanwhile become the local port of a running node's outgoing connection.
-   */
-  private final Map<Integer, List<Socket>> heldPorts = new ConcurrentHashMap<>();
   private final ControllerClient admin;
 
   /** Short timings for loaded 2-core machines; {@code overrides} replace any. */
@@ -113,15 +105,17 @@ final class NodeCluster implements AutoCloseable {
     for (int i = 1; i <= (combined ? voters : brokers); i++) {
       brokerIds.add(i);
     }
+    // Below the ephemeral range: a stopped node's ports stay its own until it restarts.
+    Iterator<Integer> ports = LoopbackPorts.free(voterIds.size() + brokerIds.size()).iterator();
     Map<Integer, Integer> controllerPorts = new TreeMap<>();
     StringJoiner votersValue = new StringJoiner(",");
     for (int id : voterIds) {
-      controllerPorts.put(id, holdPort(id, 0));
+      controllerPorts.put(id, ports.next());
       votersValue.add(id + "@127.0.0.1:" + controllerPorts.get(id));
     }
     Map<Integer, Integer> brokerPorts = new TreeMap<>();
     for (int id : brokerIds) {
-      brokerPorts.put(id, holdPort(id, 0));
+      brokerPorts.put(id, ports.next());
       brokerByPort.put(brokerPorts.get(id), id);
     }
     Set<Integer> all = new java.util.TreeSet<>(voterIds);
@@ -166,46 +160,7 @@ final class NodeCluster implements AutoCloseable {
     }
   }
 
-  /** Holds {@code port} for the node, or a free one when 0; returns it. */
-  private int holdPort(int nodeId, int port) {
-    Socket s = new Socket();
-    try {
-      s.setReuseAddress(true); // a stopped node's accepted connections may linger in TIME_WAIT
-      s.bind(new InetSocketAddress("127.0.0.1", port));
-    } catch (IOException e) {
-      closeQuietly(List.of(s));
-      if (port != 0) {
-        return port; // taken meanwhile: the node's restart will say so
-      }
-      throw new UncheckedIOException(e);
-    }
-    heldPorts.computeIfAbsent(nodeId, id -> new ArrayList<>()).add(s);
-    if (port == 0) {
-      portsOf.computeIfAbsent(nodeId, id -> new ArrayList<>()).add(s.getLocalPort());
-    }
-    return s.getLocalPort();
-  }
-
-  /** A stopped node's ports, held again until it restarts. */
-  private void holdPortsOf(int nodeId) {
-    portsOf.get(nodeId).forEach(port -> holdPort(nodeId, port));
-  }
-
-  private static void closeQuietly(List<Socket> sockets) {
-    for (Socket s : sockets) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        // A bound, never connected socket holds nothing to lose.
-      }
-    }
-  }
-
   void start(int id) {
-    List<Socket> held = heldPorts.remove(id);
-    if (held != null) {
-      closeQuietly(held);
-    }
     nodes.put(id, WeirNode.start(configs.get(id), endpoint -> networkEndpoint(id, endpoint)));
   }
 
@@ -232,7 +187,6 @@ final class NodeCluster implements AutoCloseable {
       ch.shutdownNow();
     }
     nodes.remove(id).close();
-    holdPortsOf(id);
   }
 
   /** The graceful stop a SIGTERM gives: controlled shutdown, then close. */
@@ -242,7 +196,6 @@ final class NodeCluster implements AutoCloseable {
     if (ch != null) {
       ch.shutdownNow();
     }
-    holdPortsOf(id);
     return controlled;
   }
 
@@ -396,8 +349,6 @@ final class NodeCluster implements AutoCloseable {
     }
     nodes.values().forEach(WeirNode::close);
     nodes.clear();
-    heldPorts.values().forEach(NodeCluster::closeQuietly);
-    heldPorts.clear();
     admin.close();
   }
 }

@@ -3,7 +3,7 @@ package io.weir.systemtests.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.weir.tools.dev.LoopbackPorts;
+import io.weir.broker.node.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

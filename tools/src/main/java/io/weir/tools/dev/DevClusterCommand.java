@@ -1,5 +1,6 @@
 package io.weir.tools.dev;
 
+import io.weir.broker.node.LoopbackPorts;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.client.admin.Admin;

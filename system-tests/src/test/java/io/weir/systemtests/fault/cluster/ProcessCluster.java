@@ -2,6 +2,7 @@ package io.weir.systemtests.fault.cluster;
 
 import static org.awaitility.Awaitility.await;
 
+import io.weir.broker.node.LoopbackPorts;
 import io.weir.broker.node.ServerConfig;
 import io.weir.broker.node.StorageFormatter;
 import io.weir.client.admin.Admin;
@@ -12,7 +13,6 @@ import io.weir.client.common.Node;
 import io.weir.systemtests.fault.proxy.FaultProxy;
 import io.weir.systemtests.fault.proxy.LinkRules;
 import io.weir.systemtests.fault.proxy.SocketOwners;
-import io.weir.tools.dev.LoopbackPorts;
 import org.awaitility.core.ConditionTimeoutException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
